@@ -1,0 +1,2 @@
+//! kiosk
+fn main() {}

@@ -1,0 +1,2 @@
+//! kiosk-sim
+fn main() {}
