@@ -191,7 +191,10 @@ mod tests {
 
     #[test]
     fn parses_card_dates() {
-        assert_eq!(Date::parse_compact("19491231"), Ok(Date::new(1949, 12, 31).unwrap()));
+        assert_eq!(
+            Date::parse_compact("19491231"),
+            Ok(Date::new(1949, 12, 31).unwrap())
+        );
         assert_eq!(Date::parse_compact("20000229").map(|d| d.day()), Ok(29));
         assert_eq!(Date::parse_compact("19000229"), Err(DateError));
         assert_eq!(Date::parse_compact("20231301"), Err(DateError));

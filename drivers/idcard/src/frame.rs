@@ -466,10 +466,7 @@ mod tests {
             let mut dec = Decoder::for_responses();
             let out = decode_all(&mut dec, &frame);
             let body = out[0].clone().unwrap();
-            assert_eq!(
-                Response::from_body(&body).unwrap().encode().unwrap(),
-                frame
-            );
+            assert_eq!(Response::from_body(&body).unwrap().encode().unwrap(), frame);
         }
     }
 

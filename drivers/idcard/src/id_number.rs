@@ -204,7 +204,9 @@ mod tests {
         let id = IdNumber::parse("11010519491231002X").unwrap();
         assert_eq!(id.to_string(), "1101**********002X");
         assert_eq!(format!("{id:?}"), "IdNumber(1101**********002X)");
-        let err = IdNumber::parse("110105194912310029").unwrap_err().to_string();
+        let err = IdNumber::parse("110105194912310029")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("1949"));
     }
 
@@ -215,8 +217,14 @@ mod tests {
         assert!(id.region_known());
         assert_eq!(id.birth_date(), Date::new(1949, 12, 31).unwrap());
         assert!(!id.sequence_is_odd());
-        let unknown = IdNumber::parse(&format!("99010519491231001{}", check_character(b"99010519491231001")));
-        assert!(unknown.unwrap().region_known(), "9 prefix is the 2023 foreigner card");
+        let unknown = IdNumber::parse(&format!(
+            "99010519491231001{}",
+            check_character(b"99010519491231001")
+        ));
+        assert!(
+            unknown.unwrap().region_known(),
+            "9 prefix is the 2023 foreigner card"
+        );
         let unknown = format!("10010519491231001{}", check_character(b"10010519491231001"));
         assert!(!IdNumber::parse(&unknown).unwrap().region_known());
     }

@@ -150,7 +150,8 @@ impl CardRecord {
 
     /// The record's card type.
     pub fn card_type(&self) -> Result<CardType, RecordError> {
-        CardType::parse(&self.card_type).ok_or_else(|| RecordError::CardType(self.card_type.clone()))
+        CardType::parse(&self.card_type)
+            .ok_or_else(|| RecordError::CardType(self.card_type.clone()))
     }
 
     /// Writes the record into a 256-byte text block, as a card would carry it. Values are written
@@ -197,7 +198,11 @@ impl CardRecord {
                 w.put(f::VALID_TO, "valid_to", &to)?;
                 w.put(f::BIRTH, "birth_date", &birth)?;
                 w.put(f::CARD_VERSION, "card_version", &opt(&self.card_version))?;
-                w.put(f::AUTHORITY_CODE, "authority_code", &opt(&self.authority_code))?;
+                w.put(
+                    f::AUTHORITY_CODE,
+                    "authority_code",
+                    &opt(&self.authority_code),
+                )?;
             }
             CardType::Foreigner2023 => {
                 use field::foreigner_2023 as f;
@@ -269,7 +274,12 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     /// Writes `value` as UTF-16LE into `range`, padded with U+0020.
-    fn put(&mut self, range: Range<usize>, field: &'static str, value: &str) -> Result<(), RecordError> {
+    fn put(
+        &mut self,
+        range: Range<usize>,
+        field: &'static str,
+        value: &str,
+    ) -> Result<(), RecordError> {
         let max_units = (range.end - range.start) / 2;
         let units: Vec<u16> = value.encode_utf16().collect();
         if units.len() > max_units {

@@ -71,7 +71,8 @@ pub fn split_read_data(data: &[u8]) -> Result<ReadBlocks<'_>, ReplyError> {
 
 /// Builds a read reply's data (the reader's side; used by the simulator).
 pub fn join_read_data(text: &[u8], photo: &[u8], fingerprint: Option<&[u8]>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(6 + text.len() + photo.len() + fingerprint.map_or(0, <[u8]>::len));
+    let mut out =
+        Vec::with_capacity(6 + text.len() + photo.len() + fingerprint.map_or(0, <[u8]>::len));
     let len16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX).to_be_bytes();
     out.extend_from_slice(&len16(text.len()));
     out.extend_from_slice(&len16(photo.len()));
@@ -97,7 +98,10 @@ mod tests {
         let two = join_read_data(&text, &photo, None);
         assert_eq!(two.len(), 1284);
         let blocks = split_read_data(&two).unwrap();
-        assert_eq!((blocks.text, blocks.photo, blocks.fingerprint_len), (&text[..], &photo[..], 0));
+        assert_eq!(
+            (blocks.text, blocks.photo, blocks.fingerprint_len),
+            (&text[..], &photo[..], 0)
+        );
         for fp_len in [0usize, 512, 1024] {
             let fp = vec![3u8; fp_len];
             let three = join_read_data(&text, &photo, Some(&fp));
@@ -115,7 +119,10 @@ mod tests {
             split_read_data(&data[..900]),
             Err(ReplyError::LengthMismatch { len: 900 })
         );
-        assert_eq!(split_read_data(&data[..3]), Err(ReplyError::TooShort { len: 3 }));
+        assert_eq!(
+            split_read_data(&data[..3]),
+            Err(ReplyError::TooShort { len: 3 })
+        );
         assert_eq!(split_read_data(&[]), Err(ReplyError::TooShort { len: 0 }));
     }
 }

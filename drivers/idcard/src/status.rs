@@ -210,7 +210,11 @@ mod tests {
         for status in Status::ALL {
             assert!(!matches!(status, Status::Other(_)));
             assert_eq!(Status::from_code(status.code()), status);
-            assert!(seen.insert(status.code()), "duplicate code {:02X}", status.code());
+            assert!(
+                seen.insert(status.code()),
+                "duplicate code {:02X}",
+                status.code()
+            );
         }
         // The reference lists 21 codes.
         assert_eq!(seen.len(), 21);

@@ -378,15 +378,16 @@ pub(crate) fn utf16_field(
     field: &'static str,
 ) -> Result<String, CardError> {
     let bytes = block.get(range).ok_or(CardError::Malformed { field })?;
-    let units = bytes
-        .chunks_exact(2)
-        .map(|pair| u16::from_le_bytes([pair.first().copied().unwrap_or(0), pair.get(1).copied().unwrap_or(0)]));
+    let units = bytes.chunks_exact(2).map(|pair| {
+        u16::from_le_bytes([
+            pair.first().copied().unwrap_or(0),
+            pair.get(1).copied().unwrap_or(0),
+        ])
+    });
     let text: String = char::decode_utf16(units)
         .collect::<Result<String, _>>()
         .map_err(|_| CardError::NotUtf16 { field })?;
-    Ok(text
-        .trim_matches(|c| c == ' ' || c == '\0')
-        .to_owned())
+    Ok(text.trim_matches(|c| c == ' ' || c == '\0').to_owned())
 }
 
 fn sex(block: &[u8], range: Range<usize>) -> Result<Sex, CardError> {
@@ -394,7 +395,8 @@ fn sex(block: &[u8], range: Range<usize>) -> Result<Sex, CardError> {
 }
 
 fn date(block: &[u8], range: Range<usize>, field: &'static str) -> Result<Date, CardError> {
-    Date::parse_compact(&utf16_field(block, range, field)?).map_err(|_| CardError::Malformed { field })
+    Date::parse_compact(&utf16_field(block, range, field)?)
+        .map_err(|_| CardError::Malformed { field })
 }
 
 fn validity(block: &[u8], from: Range<usize>, to: Range<usize>) -> Result<Validity, CardError> {
@@ -532,7 +534,10 @@ impl CardText {
     }
 }
 
-fn parse_resident(block: &[u8], warnings: &mut Vec<CardWarning>) -> Result<ResidentCard, CardError> {
+fn parse_resident(
+    block: &[u8],
+    warnings: &mut Vec<CardWarning>,
+) -> Result<ResidentCard, CardError> {
     use field::resident as f;
     let name = non_empty(utf16_field(block, f::NAME, "name")?, "name")?;
     let sex = sex(block, f::SEX)?;
@@ -564,7 +569,10 @@ fn parse_foreigner_2017(
     warnings: &mut Vec<CardWarning>,
 ) -> Result<Foreigner2017Card, CardError> {
     use field::foreigner_2017 as f;
-    let english_name = non_empty(utf16_field(block, f::ENGLISH_NAME, "english_name")?, "english_name")?;
+    let english_name = non_empty(
+        utf16_field(block, f::ENGLISH_NAME, "english_name")?,
+        "english_name",
+    )?;
     let sex = sex(block, f::SEX)?;
     let number = utf16_field(block, f::NUMBER, "id_number")?;
     if number.len() != 15 || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -635,10 +643,15 @@ fn parse_foreigner_2023(block: &[u8]) -> Result<Foreigner2023Card, CardError> {
 
 fn raw_utf16(block: &[u8], range: Range<usize>) -> Option<String> {
     let bytes = block.get(range)?;
-    let units = bytes
-        .chunks_exact(2)
-        .map(|p| u16::from_le_bytes([p.first().copied().unwrap_or(0), p.get(1).copied().unwrap_or(0)]));
-    char::decode_utf16(units).collect::<Result<String, _>>().ok()
+    let units = bytes.chunks_exact(2).map(|p| {
+        u16::from_le_bytes([
+            p.first().copied().unwrap_or(0),
+            p.get(1).copied().unwrap_or(0),
+        ])
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
 }
 
 fn parse_permit(block: &[u8], warnings: &mut Vec<CardWarning>) -> Result<PermitCard, CardError> {
@@ -677,7 +690,10 @@ mod tests {
     #[test]
     fn field_ranges_fit_the_block_and_are_even() {
         for r in field::all() {
-            assert!(r.end <= TEXT_LEN && r.start % 2 == 0 && r.end % 2 == 0, "{r:?}");
+            assert!(
+                r.end <= TEXT_LEN && r.start % 2 == 0 && r.end % 2 == 0,
+                "{r:?}"
+            );
         }
     }
 
