@@ -1,1 +1,21 @@
-//! Device simulators.
+//! Simulators of the kiosk's devices, speaking the same bytes as the real hardware.
+//!
+//! What is here:
+//! - [`idcard`]: a second-generation ID-card reader (GA/T 467 SAM protocol) on a pseudo-terminal
+//!   or a TCP socket, with a scripted card and fault injection (card lifted mid-read, line noise,
+//!   bad checksums, a failed SAM, the device unplugged, a power-on warm-up). Every frame is
+//!   encoded and decoded by the driver's own protocol core (the `idcard` crate), so the
+//!   simulator and the driver cannot disagree on the format; what they can disagree on is
+//!   behaviour, which is what the simulator is for.
+//! - [`pty`]: a pseudo-terminal device (master kept by the simulator, slave path handed to the
+//!   client) and a udev-like stable link, shared by every serial-device simulator.
+//!
+//! What is not here: no hardware access, no real card data. Card photos and fingerprints are
+//! deterministic pseudo-random bytes ([`xorshift`]), never images.
+//!
+//! The binary `kiosk-sim` wraps these behind a command line (`kiosk-sim idcard --help`); tests
+//! use the Rust API ([`idcard::spawn`]) on their own tokio runtime.
+
+pub mod idcard;
+pub mod pty;
+pub mod xorshift;

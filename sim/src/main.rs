@@ -1,2 +1,223 @@
-//! kiosk-sim
-fn main() {}
+//! `kiosk-sim`: the kiosk's device simulators on the command line.
+//!
+//! `kiosk-sim idcard` serves a simulated ID-card reader. Standard output is a line protocol:
+//! the first line names the device (`PTY /dev/pts/N` or `TCP 127.0.0.1:PORT`); then every
+//! script command read from standard input is answered `OK <command>` or `ERR <reason>`, with
+//! `status` printing a `STATUS ...` line and `replug` a new `PTY ...` line just before their
+//! `OK`. End of input does not stop the simulator; `quit`, SIGTERM or SIGINT do (cleanly: the
+//! link is removed). Logs go to standard error (`RUST_LOG`, default `warn`).
+
+use clap::{Args, Parser, Subcommand};
+use kiosk_sim::idcard::{self, IdcardSim, IdcardSimConfig, Script, Transport, load_card};
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kiosk-sim",
+    version,
+    about = "Simulators of the kiosk's devices"
+)]
+struct Cli {
+    #[command(subcommand)]
+    device: Device,
+}
+
+#[derive(Debug, Subcommand)]
+enum Device {
+    /// An ID-card reader (SAM protocol) on a pseudo-terminal or TCP, scripted from stdin.
+    Idcard(IdcardArgs),
+}
+
+#[derive(Debug, Args)]
+struct IdcardArgs {
+    /// Card on the reader at start: resident, foreigner_2017, foreigner_2023, hk_mo_tw_permit,
+    /// or a TOML or JSON fixture file. No card if omitted.
+    #[arg(long, value_name = "CARD")]
+    card: Option<String>,
+    /// Serve on TCP at this address instead of a pseudo-terminal (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", conflicts_with = "link")]
+    tcp: Option<SocketAddr>,
+    /// Keep a symbolic link at PATH pointing to the current pseudo-terminal.
+    #[arg(long, value_name = "PATH")]
+    link: Option<PathBuf>,
+    /// Line speed emulated when pacing (8N1: 10 bits per byte).
+    #[arg(long, value_name = "N", default_value_t = idcard::DEFAULT_BAUD,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    baud: u32,
+    /// Answer at once instead of at wire speed.
+    #[arg(long)]
+    no_pace: bool,
+    /// Power-on time, at start and after every replug, during which input is ignored.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    warmup_ms: u64,
+    /// Fingerprint block size in a read-with-fingerprint reply: 0, 512 or 1024.
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = parse_fingerprint_size)]
+    fingerprint_size: usize,
+    /// Processing delay before each reply starts.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    latency_ms: u64,
+}
+
+fn parse_fingerprint_size(s: &str) -> Result<usize, String> {
+    match s.parse() {
+        Ok(n @ (0 | 512 | 1024)) => Ok(n),
+        _ => Err(format!("{s:?} is not one of 0, 512, 1024")),
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("kiosk-sim: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.device {
+            Device::Idcard(args) => run_idcard(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kiosk-sim: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_idcard(args: IdcardArgs) -> anyhow::Result<()> {
+    let card = args.card.as_deref().map(load_card).transpose()?;
+    let transport = match args.tcp {
+        Some(addr) => Transport::Tcp(addr),
+        None => Transport::Pty { link: args.link },
+    };
+    let sim = idcard::spawn(IdcardSimConfig {
+        card,
+        transport,
+        baud: args.baud,
+        pace: !args.no_pace,
+        warmup: Duration::from_millis(args.warmup_ms),
+        fingerprint_size: args.fingerprint_size,
+        latency: Duration::from_millis(args.latency_ms),
+    })
+    .await?;
+    say(&sim.announcement());
+
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut lines = stdin_lines();
+    let mut stdin_open = true;
+    loop {
+        tokio::select! {
+            line = lines.recv(), if stdin_open => match line {
+                Some(line) => {
+                    if answer(&sim, &line).await == Flow::Quit {
+                        break;
+                    }
+                }
+                // End of input: keep serving until a signal.
+                None => stdin_open = false,
+            },
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+        }
+    }
+    sim.shutdown().await;
+    Ok(())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+/// Runs one script line and prints its answer.
+async fn answer(sim: &IdcardSim, line: &str) -> Flow {
+    let command = match Script::parse(line) {
+        Ok(Some(command)) => command,
+        Ok(None) => return Flow::Continue,
+        Err(e) => {
+            say(&format!("ERR {e}"));
+            return Flow::Continue;
+        }
+    };
+    if let Err(e) = sim.run(command.clone()).await {
+        say(&format!("ERR {}", one_line(&format!("{e:#}"))));
+        return Flow::Continue;
+    }
+    match command {
+        Script::Status => say(&sim.stats().status_line()),
+        Script::Replug => say(&sim.announcement()),
+        _ => {}
+    }
+    say(&format!("OK {command}"));
+    if command == Script::Quit {
+        Flow::Quit
+    } else {
+        Flow::Continue
+    }
+}
+
+/// Error chains may span lines (TOML errors show the offending line); the protocol is one
+/// line per answer.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Prints one protocol line and flushes it at once: a harness waits for it.
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed stdout (the harness went away) must not stop the simulator.
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// Standard input, line by line, read on a plain thread: tokio's stdin would make the
+/// runtime's shutdown wait for a read that never ends.
+fn stdin_lines() -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel(64);
+    std::thread::spawn(move || {
+        let mut input = std::io::stdin().lock();
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match input.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    if tx
+                        .blocking_send(String::from_utf8_lossy(&line).into_owned())
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    rx
+}

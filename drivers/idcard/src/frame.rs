@@ -26,6 +26,11 @@ pub const HEADER_LEN: usize = PREAMBLE.len() + 2;
 /// LEN `09 0A` (2314, a 2321-byte frame); anything far above is noise, refused before buffering.
 pub const MAX_LEN: u16 = 4096;
 
+/// Largest LEN accepted from a host. Every command in the reference is at most CMD PARA + one data
+/// byte + CHK (LEN 4); a larger LEN in a host frame is noise, refused before it can swallow the
+/// commands after it.
+pub const MAX_REQUEST_LEN: u16 = 64;
+
 /// Smallest LEN of a host frame: CMD, PARA, CHK.
 pub const MIN_REQUEST_LEN: u16 = 3;
 
@@ -269,6 +274,7 @@ pub struct Decoder {
     state: State,
     body: Vec<u8>,
     min_len: u16,
+    max_len: u16,
     max_noise: usize,
     skipped: usize,
 }
@@ -276,19 +282,20 @@ pub struct Decoder {
 impl Decoder {
     /// A decoder for frames from the reader (replies), as the host sees them.
     pub fn for_responses() -> Decoder {
-        Decoder::new(MIN_RESPONSE_LEN)
+        Decoder::new(MIN_RESPONSE_LEN, MAX_LEN)
     }
 
     /// A decoder for frames from the host (commands), as the reader sees them.
     pub fn for_requests() -> Decoder {
-        Decoder::new(MIN_REQUEST_LEN)
+        Decoder::new(MIN_REQUEST_LEN, MAX_REQUEST_LEN)
     }
 
-    fn new(min_len: u16) -> Decoder {
+    fn new(min_len: u16, max_len: u16) -> Decoder {
         Decoder {
             state: State::Hunting { matched: 0 },
             body: Vec::new(),
             min_len,
+            max_len,
             max_noise: DEFAULT_MAX_NOISE,
             skipped: 0,
         }
@@ -339,7 +346,7 @@ impl Decoder {
                 State::Length { high: None } => self.state = State::Length { high: Some(byte) },
                 State::Length { high: Some(high) } => {
                     let len = u16::from_be_bytes([high, byte]);
-                    if len < self.min_len || len > MAX_LEN {
+                    if len < self.min_len || len > self.max_len {
                         self.reset();
                         return Err(FrameError::BadLength { len: len.into() });
                     }
@@ -570,6 +577,22 @@ mod tests {
         // A response shorter than SW1 SW2 SW3 CHK is refused too.
         let out = decode_all(&mut dec, &hex("AA AA AA 96 69 00 03 00 00 03"));
         assert_eq!(out[0], Err(FrameError::BadLength { len: 3 }));
+    }
+
+    #[test]
+    fn host_frames_are_capped_much_lower() {
+        // A preamble in noise with LEN 0x0F00 would swallow the commands after it.
+        let mut bytes = hex("AA AA AA 96 69 0F 00");
+        bytes.extend(hex("AA AA AA 96 69 00 03 20 01 22"));
+        let mut dec = Decoder::for_requests();
+        let out = decode_all(&mut dec, &bytes);
+        assert_eq!(
+            out,
+            vec![
+                Err(FrameError::BadLength { len: 0x0F00 }),
+                Ok(vec![0x20, 0x01])
+            ]
+        );
     }
 
     #[test]

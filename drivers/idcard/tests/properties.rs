@@ -1,5 +1,10 @@
 //! Property tests: round trips, arbitrary bytes never panic, arbitrary chunking decodes the same.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
 
 use idcard::{CardText, Command, Decoder, FrameError, Response, Status};
 use proptest::prelude::*;

@@ -1,0 +1,3 @@
+//! Installer diagnostics.
+
+pub mod idcard;
