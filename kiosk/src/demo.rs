@@ -53,6 +53,7 @@ pub async fn run() -> ExitCode {
         ServiceConfig::default(),
     );
     let mut status = reader.watch_status();
+    let mut shown_status = None;
     let mut stdin = tokio::io::BufReader::new(tokio::io::stdin()).lines();
     let mut stdin_open = true;
     loop {
@@ -63,8 +64,11 @@ pub async fn run() -> ExitCode {
             }
             changed = status.changed() => {
                 if changed.is_err() { break; }
-                let snapshot = status.borrow_and_update().clone();
-                println!("读卡器状态 reader status: {}", snapshot.status);
+                let now = status.borrow_and_update().status;
+                if shown_status != Some(now) {
+                    shown_status = Some(now);
+                    println!("读卡器状态 reader status: {now}");
+                }
             }
             line = stdin.next_line(), if stdin_open => match line {
                 Ok(Some(line)) => {

@@ -143,6 +143,9 @@ pub struct Engine {
     lift_mid_read: Option<MidReadCut>,
     pending_noise: usize,
     bad_checksum: bool,
+    /// A card was swapped for another: the field was empty for a moment, so the next find
+    /// answers "no card" once.
+    swap_gap: bool,
     noise: XorShift64,
     counters: Counters,
 }
@@ -157,18 +160,22 @@ impl Engine {
             lift_mid_read: None,
             pending_noise: 0,
             bad_checksum: false,
+            swap_gap: false,
             noise: XorShift64::new(NOISE_SEED),
             counters: Counters::default(),
         }
     }
 
-    /// Lays a card on the reader, replacing any card there.
+    /// Lays a card on the reader, replacing any card there. A hand swapping cards empties the
+    /// field for a moment, so after a swap the next find answers "no card" once.
     pub fn place(&mut self, card: SimCard) {
+        self.swap_gap = self.card.is_some();
         self.card = Some(card);
     }
 
     /// Takes the card off the reader.
     pub fn lift(&mut self) -> Option<SimCard> {
+        self.swap_gap = false;
         self.card.take()
     }
 
@@ -231,6 +238,10 @@ impl Engine {
                 self.reply(Status::Success, Vec::new(), false)
             }
             Command::SamId => self.reply(Status::Success, SAM_ID.to_vec(), false),
+            Command::FindCard if self.swap_gap => {
+                self.swap_gap = false;
+                self.reply(Status::NoCard, Vec::new(), false)
+            }
             Command::FindCard if self.card.is_some() => {
                 self.counters.finds_with_card += 1;
                 self.reply(Status::FindOk, FIND_DATA.to_vec(), false)

@@ -344,3 +344,18 @@ fn fingerprint_sizes_parse() {
     assert_eq!(FingerprintSize::from_bytes(1000), None);
     assert_eq!(FingerprintSize::default().bytes(), 1024);
 }
+
+#[test]
+fn swapping_cards_empties_the_field_for_one_find() {
+    let mut engine = reader_with_card();
+    assert_eq!(answer(&mut engine, FIND)[9], 0x9F);
+    engine.place(card(CardType::HkMoTwPermit));
+    // The hand took one card away before laying the other: one "no card", then the new card.
+    assert_eq!(answer(&mut engine, FIND)[9], 0x80);
+    assert_eq!(answer(&mut engine, FIND)[9], 0x9F);
+    assert_eq!(answer(&mut engine, FIND)[9], 0x9F);
+    // Placing on an empty reader has no gap.
+    engine.lift();
+    engine.place(card(CardType::Resident));
+    assert_eq!(answer(&mut engine, FIND)[9], 0x9F);
+}
