@@ -206,18 +206,19 @@ impl CardRecord {
             }
             CardType::Foreigner2023 => {
                 use field::foreigner_2023 as f;
-                let english = opt(&self.english_name);
+                // One string over two fields, split where the first is full (by UTF-16 unit).
+                let english: Vec<u16> = opt(&self.english_name).encode_utf16().collect();
                 let first_units = (f::ENGLISH_NAME_1.end - f::ENGLISH_NAME_1.start) / 2;
-                let (part1, part2) = split_at_units(&english, first_units);
+                let (part1, part2) = english.split_at(english.len().min(first_units));
                 w.put(f::CHINESE_NAME, "name", &self.name)?;
                 w.put(f::SEX, "sex", sex)?;
                 w.put(f::RENEWAL_COUNT, "renewal_count", &opt(&self.renewal_count))?;
                 w.put(f::BIRTH, "birth_date", &birth)?;
-                w.put(f::ENGLISH_NAME_1, "english_name", part1)?;
+                w.put_units(f::ENGLISH_NAME_1, "english_name", part1)?;
                 w.put(f::ID_NUMBER, "id_number", &self.id_number)?;
                 w.put(f::VALID_FROM, "valid_from", &from)?;
                 w.put(f::VALID_TO, "valid_to", &to)?;
-                w.put(f::ENGLISH_NAME_2, "english_name", part2)?;
+                w.put_units(f::ENGLISH_NAME_2, "english_name", part2)?;
                 w.put(f::COUNTRY_CODE, "country_code", &opt(&self.country_code))?;
                 w.put(
                     f::PREVIOUS_NUMBER_LINK,
@@ -257,17 +258,6 @@ fn card_date(s: &str) -> String {
     }
 }
 
-fn split_at_units(s: &str, units: usize) -> (&str, &str) {
-    let mut count = 0;
-    for (i, c) in s.char_indices() {
-        count += c.len_utf16();
-        if count > units {
-            return s.split_at(i);
-        }
-    }
-    (s, "")
-}
-
 struct Writer<'a> {
     block: &'a mut [u8; TEXT_LEN],
 }
@@ -280,12 +270,22 @@ impl Writer<'_> {
         field: &'static str,
         value: &str,
     ) -> Result<(), RecordError> {
-        let max_units = (range.end - range.start) / 2;
         let units: Vec<u16> = value.encode_utf16().collect();
+        self.put_units(range, field, &units)
+    }
+
+    /// Writes UTF-16 units into `range`, padded with U+0020.
+    fn put_units(
+        &mut self,
+        range: Range<usize>,
+        field: &'static str,
+        units: &[u16],
+    ) -> Result<(), RecordError> {
+        let max_units = (range.end - range.start) / 2;
         if units.len() > max_units {
             return Err(RecordError::TooLong { field, max_units });
         }
-        let padded = units.into_iter().chain(std::iter::repeat(0x0020));
+        let padded = units.iter().copied().chain(std::iter::repeat(0x0020));
         if let Some(slot) = self.block.get_mut(range) {
             for (pair, unit) in slot.chunks_exact_mut(2).zip(padded) {
                 pair.copy_from_slice(&unit.to_le_bytes());

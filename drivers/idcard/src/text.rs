@@ -612,18 +612,13 @@ fn parse_foreigner_2023(block: &[u8]) -> Result<Foreigner2023Card, CardError> {
     let sex = sex(block, f::SEX)?;
     let renewal_count = utf16_field(block, f::RENEWAL_COUNT, "renewal_count")?;
     let birth_date = date(block, f::BIRTH, "birth_date")?;
-    // The English name runs over two fields: when the first is full, the second continues it.
-    let part1 = utf16_field(block, f::ENGLISH_NAME_1, "english_name")?;
-    let part2 = utf16_field(block, f::ENGLISH_NAME_2, "english_name")?;
-    let english_name = if part2.is_empty() {
-        part1
-    } else {
-        // Untrimmed first part: a word boundary at its end keeps its space.
-        let raw1 = raw_utf16(block, f::ENGLISH_NAME_1).ok_or(CardError::NotUtf16 {
-            field: "english_name",
-        })?;
-        format!("{}{}", raw1.trim_start_matches([' ', '\0']), part2)
-    };
+    // The English name runs over two fields: one string of 35 + 11 UTF-16 units, split wherever
+    // the first field is full (even inside a word), so the units are joined before decoding.
+    let english_name = joined_utf16(
+        block,
+        &[f::ENGLISH_NAME_1, f::ENGLISH_NAME_2],
+        "english_name",
+    )?;
     let english_name = non_empty(english_name, "english_name")?;
     let id_number = IdNumber::parse(&utf16_field(block, f::ID_NUMBER, "id_number")?)?;
     let validity = validity(block, f::VALID_FROM, f::VALID_TO)?;
@@ -641,17 +636,21 @@ fn parse_foreigner_2023(block: &[u8]) -> Result<Foreigner2023Card, CardError> {
     })
 }
 
-fn raw_utf16(block: &[u8], range: Range<usize>) -> Option<String> {
-    let bytes = block.get(range)?;
-    let units = bytes.chunks_exact(2).map(|p| {
-        u16::from_le_bytes([
-            p.first().copied().unwrap_or(0),
-            p.get(1).copied().unwrap_or(0),
-        ])
-    });
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .ok()
+/// Decodes several fields as one UTF-16LE string, trimming padding at both ends.
+fn joined_utf16(
+    block: &[u8],
+    ranges: &[Range<usize>],
+    field: &'static str,
+) -> Result<String, CardError> {
+    let mut bytes = Vec::new();
+    for range in ranges {
+        bytes.extend_from_slice(
+            block
+                .get(range.clone())
+                .ok_or(CardError::Malformed { field })?,
+        );
+    }
+    utf16_field(&bytes, 0..bytes.len(), field)
 }
 
 fn parse_permit(block: &[u8], warnings: &mut Vec<CardWarning>) -> Result<PermitCard, CardError> {

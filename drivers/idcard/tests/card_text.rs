@@ -325,3 +325,23 @@ fn whole_read_reply_with_fingerprint_drops_it() {
     assert_eq!(card.photo.wlt(), &[7; 1024][..]);
     assert_eq!(format!("{:?}", card.photo), "Photo(1024 bytes WLT)");
 }
+
+#[test]
+fn foreigner_2023_english_name_split_anywhere_round_trips() {
+    // The first field holds 35 UTF-16 units; a space or a surrogate pair may fall on the border.
+    for name in [
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ ABCDEFGH IJKLMNOPQR",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ ABCDEFG  HIJ",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ ABCDEFG𠮷XYZ",
+        "SHORT NAME",
+    ] {
+        let record = CardRecord {
+            english_name: Some(name.into()),
+            ..foreigner_2023()
+        };
+        let CardText::Foreigner2023(card) = parse(&record).unwrap() else {
+            panic!("not a 2023 card")
+        };
+        assert_eq!(card.english_name.expose(), name);
+    }
+}
