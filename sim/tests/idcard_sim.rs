@@ -147,7 +147,10 @@ async fn pty_find_round_trip() {
     let (reply, _) = pty_exchange(&path, FIND, 15).await;
     assert_eq!(reply, hex(FIND_OK));
     let stats = sim.stats();
-    assert_eq!((stats.finds, stats.finds_with_card), (1, 1));
+    assert_eq!(
+        (stats.counters.finds, stats.counters.finds_with_card),
+        (1, 1)
+    );
     let placed = stats.card_placed_at.unwrap();
     assert!(stats.last_find_ok.unwrap() > placed);
     sim.shutdown().await;
@@ -264,10 +267,10 @@ async fn tcp_place_lift_and_stats() {
     let stats = sim.stats();
     assert_eq!(
         (
-            stats.finds,
-            stats.finds_with_card,
-            stats.reads,
-            stats.replies
+            stats.counters.finds,
+            stats.counters.finds_with_card,
+            stats.counters.reads,
+            stats.counters.replies
         ),
         (3, 1, 2, 5)
     );
@@ -299,7 +302,7 @@ async fn tcp_frames_split_and_surrounded_by_noise_get_one_reply_each() {
         exchange(&mut client, "AA AA AA 96 69 00 03 20 01 00", 11).await,
         hex("AA AA AA 96 69 00 04 00 00 10 14")
     );
-    assert_eq!(sim.stats().checksum_errors, 1);
+    assert_eq!(sim.stats().counters.checksum_errors, 1);
     sim.shutdown().await;
 }
 
@@ -379,7 +382,7 @@ async fn tcp_warmup_ignores_input_until_it_ends() {
     // Exactly one reply: the find sent during the warm-up was dropped, not queued.
     assert_eq!(exchange(&mut client, FIND, 15).await, hex(FIND_OK));
     assert_silent(&mut client, Duration::from_millis(100)).await;
-    assert_eq!(sim.stats().finds, 1);
+    assert_eq!(sim.stats().counters.finds, 1);
 
     // A scripted power-on also drops a frame it cuts in half.
     client.write_all(&hex(FIND)[..6]).await.unwrap();

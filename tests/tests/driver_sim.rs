@@ -61,9 +61,9 @@ impl Rig {
 
     /// Waits until the simulator has answered `n` more finds (the driver kept polling).
     async fn polls(&self, n: u64) {
-        let start = self.sim.stats().finds;
+        let start = self.sim.stats().counters.finds;
         tokio::time::timeout(WAIT, async {
-            while self.sim.stats().finds < start + n {
+            while self.sim.stats().counters.finds < start + n {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         })
@@ -101,7 +101,7 @@ async fn card_left_on_the_reader_is_read_once_then_removed() {
     rig.polls(5).await;
     let stats = rig.sim.stats();
     assert_eq!(
-        (stats.selects, stats.reads),
+        (stats.counters.selects, stats.counters.reads),
         (1, 1),
         "re-read in a loop: {stats:?}"
     );

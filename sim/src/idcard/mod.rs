@@ -15,7 +15,7 @@
 //! let path = sim.device(); // open it like a serial port
 //! sim.run(Script::Place(CardSpec::parse("resident"))).await?;
 //! sim.run(Script::LiftMidRead(idcard::MidReadCut::Short)).await?;
-//! assert_eq!(sim.stats().reads, 0);
+//! assert_eq!(sim.stats().counters.reads, 0);
 //! sim.shutdown().await;
 //! # let _ = path; Ok(()) }
 //! ```

@@ -14,10 +14,11 @@
 //! deadlines so the error does not accumulate.
 
 use super::cards::SimCard;
-use super::engine::{Engine, FingerprintSize, ReplyPlan};
+use super::engine::{Counters, Engine, FingerprintSize, ReplyPlan};
 use super::script::Script;
 use crate::pty::{Pty, StableLink};
 use anyhow::{Context as _, anyhow, bail};
+use idcard::driver::wire_time;
 use idcard::frame::HEADER_LEN;
 use idcard::{CardRecord, CardType, Decoder, Status};
 use std::io;
@@ -37,9 +38,6 @@ pub const DEFAULT_BAUD: u32 = 115_200;
 
 /// Bytes written per paced chunk.
 pub const PACE_CHUNK: usize = 16;
-
-/// Bits on the wire per byte: start bit, 8 data bits, stop bit (8N1, reference "Link").
-const BITS_PER_BYTE: u128 = 10;
 
 /// Bytes of a frame around its body: preamble, LEN, CHK (reference, "Frame").
 const FRAME_OVERHEAD: usize = HEADER_LEN + 1;
@@ -98,18 +96,8 @@ impl Default for IdcardSimConfig {
 /// What the reader has seen and its state, at one moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
-    /// Find-card commands.
-    pub finds: u64,
-    /// Find-card commands answered `9F`.
-    pub finds_with_card: u64,
-    /// Select-card commands.
-    pub selects: u64,
-    /// Read commands, whatever their outcome.
-    pub reads: u64,
-    /// Replies planned (one per host frame answered).
-    pub replies: u64,
-    /// Host frames with a bad checksum.
-    pub checksum_errors: u64,
+    /// What the reader model has counted.
+    pub counters: Counters,
     /// When the last `9F` (card found) reply went out (stamped as its last bytes are written).
     pub last_find_ok: Option<Instant>,
     /// When the card now on the reader was placed; `None` with no card.
@@ -127,9 +115,9 @@ impl Stats {
         format!(
             "STATUS card={} reads={} finds={} selects={} plugged={}",
             self.card.map_or("none", CardType::as_str),
-            self.reads,
-            self.finds,
-            self.selects,
+            self.counters.reads,
+            self.counters.finds,
+            self.counters.selects,
             self.plugged
         )
     }
@@ -269,14 +257,8 @@ impl IdcardSim {
     /// The counters and state now.
     pub fn stats(&self) -> Stats {
         let state = self.shared.lock();
-        let counters = state.engine.counters();
         Stats {
-            finds: counters.finds,
-            finds_with_card: counters.finds_with_card,
-            selects: counters.selects,
-            reads: counters.reads,
-            replies: counters.replies,
-            checksum_errors: counters.checksum_errors,
+            counters: state.engine.counters(),
             last_find_ok: state.last_find_ok,
             card_placed_at: state.card_placed_at,
             card: state.engine.card().map(SimCard::card_type),
@@ -386,12 +368,6 @@ impl Pacing {
     fn wire_time(&self, bytes: usize) -> Duration {
         wire_time(bytes, self.baud)
     }
-}
-
-/// Time `bytes` take on an 8N1 line at `baud`.
-fn wire_time(bytes: usize, baud: u32) -> Duration {
-    let nanos = (bytes as u128) * BITS_PER_BYTE * 1_000_000_000 / u128::from(baud.max(1));
-    Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
 }
 
 struct Server {
@@ -662,24 +638,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wire_time_is_ten_bits_per_byte() {
-        // Reference, "Timing": a 1295-byte reply needs at least 112 ms at 115200 baud, a
-        // 2321-byte one 201 ms.
-        assert_eq!(wire_time(1295, 115_200).as_millis(), 112);
-        assert_eq!(wire_time(2321, 115_200).as_millis(), 201);
-        assert_eq!(wire_time(96, 9600), Duration::from_millis(100));
-        assert_eq!(wire_time(0, 115_200), Duration::ZERO);
-    }
-
-    #[test]
     fn status_line_format() {
         let stats = Stats {
-            finds: 3,
-            finds_with_card: 1,
-            selects: 2,
-            reads: 1,
-            replies: 6,
-            checksum_errors: 0,
+            counters: Counters {
+                finds: 3,
+                finds_with_card: 1,
+                selects: 2,
+                reads: 1,
+                replies: 6,
+                checksum_errors: 0,
+            },
             last_find_ok: None,
             card_placed_at: None,
             card: Some(CardType::Foreigner2023),
