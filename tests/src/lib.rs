@@ -1,8 +1,9 @@
 //! Helpers for the end-to-end tests: run the workspace's binaries (`kiosk`, `kiosk-sim`) as
 //! processes, talk to them over stdin and stdout, and never wait longer than a bound.
 //!
-//! The binaries are the ones cargo built for this test run (`cargo nextest run --workspace` or
-//! `cargo test --workspace` builds them beside the test executables).
+//! The binaries are the ones built beside the test executables: `scripts/test` runs
+//! `cargo build --workspace --bins` first (cargo builds a package's binaries for its own
+//! integration tests only).
 #![allow(clippy::panic, reason = "test helpers fail the test loudly")]
 
 use std::io::{BufRead, BufReader, Write};
@@ -29,7 +30,7 @@ pub fn bin(name: &str) -> PathBuf {
     let path = dir.join(name);
     assert!(
         path.exists(),
-        "{} not built: run the tests with --workspace so cargo builds the binaries",
+        "{} not built: run `cargo build --workspace --bins` before these tests (scripts/test does)",
         path.display()
     );
     path
