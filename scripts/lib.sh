@@ -37,5 +37,6 @@ ensure_cargo_tool() {
   fi
 }
 
-# Debian packages every build needs: a C toolchain for crates with C parts (libFuzzer is C++).
-BASE_PACKAGES=(gcc g++ pkg-config)
+# Debian packages every build needs: a C toolchain for crates with C parts (libFuzzer is C++),
+# and SQLite (3.35 or newer; Debian 12 has 3.40) for the kiosk store and the central simulator.
+BASE_PACKAGES=(gcc g++ pkg-config libsqlite3-dev)

@@ -7,6 +7,9 @@
 //!   encoded and decoded by the driver's own protocol core (the `idcard` crate), so the
 //!   simulator and the driver cannot disagree on the format; what they can disagree on is
 //!   behaviour, which is what the simulator is for.
+//! - [`central`]: the hall's central system (the `central-api` contract over HTTP or mutual TLS,
+//!   SQLite behind it, a deterministically seeded synthetic registry, fault injection).
+//! - [`pki`]: a throw-away CA with server and kiosk certificates for mutual-TLS tests and demos.
 //! - [`pty`]: a pseudo-terminal device (master kept by the simulator, slave path handed to the
 //!   client) and a udev-like stable link, shared by every serial-device simulator.
 //!
@@ -14,8 +17,10 @@
 //! deterministic pseudo-random bytes ([`xorshift`]), never images.
 //!
 //! The binary `kiosk-sim` wraps these behind a command line (`kiosk-sim idcard --help`); tests
-//! use the Rust API ([`idcard::spawn`]) on their own tokio runtime.
+//! use the Rust API ([`idcard::spawn`], [`central::spawn`]) on their own tokio runtime.
 
+pub mod central;
 pub mod idcard;
+pub mod pki;
 pub mod pty;
 pub mod xorshift;

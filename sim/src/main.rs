@@ -6,8 +6,19 @@
 //! `status` printing a `STATUS ...` line and `replug` a new `PTY ...` line just before their
 //! `OK`. End of input does not stop the simulator; `quit`, SIGTERM or SIGINT do (cleanly: the
 //! link is removed). Logs go to standard error (`RUST_LOG`, default `warn`).
+//!
+//! `kiosk-sim central` serves the simulated central system. The first line names it
+//! (`HTTP http://127.0.0.1:PORT` or `HTTPS https://localhost:PORT`); then every command read
+//! from standard input (`latency`, `errors`, `drop`, `lose`, `outage`, `clock`, `config`,
+//! `call`, `clear`, `status`, `demo`, `quit`: see `kiosk_sim::central::script`) is answered
+//! `OK <command>` or `ERR <reason>`, with `status`, `demo` and `call` printing their `STATUS`,
+//! `DEMO` and `CALLED` lines just before their `OK`. The built-in card holders' booking codes
+//! and case numbers are also logged at `info` on start. It serves until `quit`, SIGTERM or
+//! SIGINT.
 
+use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
+use kiosk_sim::central::{self, CentralSim, CentralSimConfig, Command, ServerTls};
 use kiosk_sim::idcard::{self, IdcardSim, IdcardSimConfig, Script, Transport, load_card};
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -32,6 +43,52 @@ struct Cli {
 enum Device {
     /// An ID-card reader (SAM protocol) on a pseudo-terminal or TCP, scripted from stdin.
     Idcard(IdcardArgs),
+    /// The hall's central system (the central API over HTTP or mutual TLS, SQLite, synthetic
+    /// data), with faults scripted from stdin.
+    Central(CentralArgs),
+}
+
+#[derive(Debug, Args)]
+struct CentralArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// SQLite file to keep the state in (created and seeded if new); in memory if omitted.
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Seed of the synthetic registry.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    seed: u64,
+    /// Server certificate chain (PEM); with --tls-key and --client-ca, serves mutual TLS.
+    #[arg(long, value_name = "PEM", requires_all = ["tls_key", "client_ca"])]
+    tls_cert: Option<PathBuf>,
+    /// Server private key (PEM).
+    #[arg(long, value_name = "PEM", requires_all = ["tls_cert", "client_ca"])]
+    tls_key: Option<PathBuf>,
+    /// CA that kiosk client certificates must be signed by (PEM).
+    #[arg(long, value_name = "PEM", requires_all = ["tls_cert", "tls_key"])]
+    client_ca: Option<PathBuf>,
+    /// A kiosk and its signing key, `ID:KEY` (repeatable); default `demo-kiosk:demo-key`.
+    #[arg(long = "kiosk", value_name = "ID:KEY", value_parser = parse_kiosk)]
+    kiosks: Vec<(String, Vec<u8>)>,
+    /// Minutes before a slot's start that check-in opens.
+    #[arg(long, value_name = "MIN", default_value_t = 60)]
+    check_in_early: u64,
+    /// Minutes after a slot's start that check-in closes.
+    #[arg(long, value_name = "MIN", default_value_t = 20)]
+    check_in_late: u64,
+    /// Walk-in tickets per service and day.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    walk_in_cap: u32,
+}
+
+fn parse_kiosk(s: &str) -> Result<(String, Vec<u8>), String> {
+    match s.split_once(':') {
+        Some((id, key)) if !id.is_empty() && !key.is_empty() => {
+            Ok((id.to_owned(), key.as_bytes().to_vec()))
+        }
+        _ => Err(format!("{s:?} is not ID:KEY")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +151,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.device {
             Device::Idcard(args) => run_idcard(args).await,
+            Device::Central(args) => run_central(args).await,
         }
     });
     match result {
@@ -144,6 +202,86 @@ async fn run_idcard(args: IdcardArgs) -> anyhow::Result<()> {
     }
     sim.shutdown().await;
     Ok(())
+}
+
+async fn run_central(args: CentralArgs) -> anyhow::Result<()> {
+    let read = |path: &PathBuf| {
+        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let tls = match (&args.tls_cert, &args.tls_key, &args.client_ca) {
+        (Some(cert), Some(key), Some(ca)) => Some(ServerTls {
+            cert_pem: read(cert)?,
+            key_pem: read(key)?,
+            client_ca_pem: read(ca)?,
+        }),
+        _ => None,
+    };
+    let mut config = CentralSimConfig {
+        listen: args.listen,
+        db: args.db,
+        seed: args.seed,
+        tls,
+        check_in_early: Duration::from_secs(args.check_in_early.saturating_mul(60)),
+        check_in_late: Duration::from_secs(args.check_in_late.saturating_mul(60)),
+        walk_in_cap: args.walk_in_cap,
+        ..CentralSimConfig::default()
+    };
+    if !args.kiosks.is_empty() {
+        config.kiosks = args.kiosks;
+    }
+    let sim = central::spawn(config).await?;
+    say(&sim.announcement());
+
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut lines = stdin_lines();
+    let mut stdin_open = true;
+    loop {
+        tokio::select! {
+            line = lines.recv(), if stdin_open => match line {
+                Some(line) => {
+                    if answer_central(&sim, &line).await == Flow::Quit {
+                        break;
+                    }
+                }
+                // End of input: keep serving until a signal.
+                None => stdin_open = false,
+            },
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+        }
+    }
+    sim.shutdown().await;
+    Ok(())
+}
+
+/// Runs one central script line and prints its answer.
+async fn answer_central(sim: &CentralSim, line: &str) -> Flow {
+    let command = match Command::parse(line) {
+        Ok(Some(command)) => command,
+        Ok(None) => return Flow::Continue,
+        Err(e) => {
+            say(&format!("ERR {e}"));
+            return Flow::Continue;
+        }
+    };
+    match sim.run(command.clone()).await {
+        Ok(lines) => {
+            for line in lines {
+                say(&line);
+            }
+        }
+        Err(e) => {
+            say(&format!("ERR {}", one_line(&format!("{e:#}"))));
+            return Flow::Continue;
+        }
+    }
+    say(&format!("OK {command}"));
+    if command == Command::Quit {
+        Flow::Quit
+    } else {
+        Flow::Continue
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]

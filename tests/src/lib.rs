@@ -6,6 +6,8 @@
 //! integration tests only).
 #![allow(clippy::panic, reason = "test helpers fail the test loudly")]
 
+pub mod contract;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
