@@ -170,6 +170,7 @@ fn create_verification() {}
 #[utoipa::path(get, path = "/v1/records", tag = "records", params(Signed, VerificationQuery),
     responses(
         (status = 200, description = "The verified holder's units, with rights and restrictions", body = Records),
+        (status = 400, description = "Malformed verification_id", body = ErrorBody),
         (status = 401, description = "Signature refused", body = ErrorBody),
         (status = 403, description = "verification_expired", body = ErrorBody),
         (status = 503, description = "Unavailable", body = ErrorBody),
@@ -180,6 +181,7 @@ fn get_records() {}
 #[utoipa::path(get, path = "/v1/records/property-check", tag = "records", params(Signed, VerificationQuery),
     responses(
         (status = 200, description = "有房无房", body = PropertyCheck),
+        (status = 400, description = "Malformed verification_id", body = ErrorBody),
         (status = 401, description = "Signature refused", body = ErrorBody),
         (status = 403, description = "verification_expired", body = ErrorBody),
         (status = 503, description = "Unavailable", body = ErrorBody),
@@ -201,7 +203,7 @@ fn get_property_check() {}
 fn issue_certificate() {}
 
 #[utoipa::path(get, path = "/v1/certificates/verify/{code}", tag = "records",
-    params(("code" = String, Path, description = "The verification code printed on the certificate")),
+    params(("code" = String, Path, description = "The verification code printed on the certificate", pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
         (status = 200, description = "Whether the code is genuine (public: no signature needed)", body = CertificateCheck),
         (status = 400, description = "Malformed code", body = ErrorBody),
@@ -379,6 +381,7 @@ fn create_rating() {}
     params(SignedIdempotent), request_body = Heartbeat,
     responses(
         (status = 200, description = "Server time and configuration changes", body = HeartbeatReply),
+        (status = 400, description = "Malformed heartbeat", body = ErrorBody),
         (status = 401, description = "Signature refused", body = ErrorBody),
     ),
     security(("kiosk_signature" = [])))]

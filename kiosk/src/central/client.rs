@@ -122,13 +122,24 @@ pub enum Conditional<T> {
     },
 }
 
-/// A raw answer, for the outbox (which stores bodies, not types).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A raw answer, for the outbox (which stores bodies, not types) and diagnostics.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RawResponse {
     /// HTTP status.
     pub status: u16,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// The server's own time for the request, from its `server-timing` header, in milliseconds.
+    pub server_ms: Option<f64>,
+}
+
+/// The `dur` of a `server-timing` header (`app;dur=1.234`), in milliseconds.
+fn server_timing_ms(response: &reqwest::Response) -> Option<f64> {
+    let value = response.headers().get("server-timing")?.to_str().ok()?;
+    value
+        .split([';', ','])
+        .find_map(|part| part.trim().strip_prefix("dur="))
+        .and_then(|dur| dur.parse().ok())
 }
 
 /// One call, before signing.
@@ -383,6 +394,7 @@ impl CentralClient {
         };
         let response = self.execute(&call).await?;
         let status = response.status();
+        let server_ms = server_timing_ms(&response);
         let bytes = response
             .bytes()
             .await
@@ -391,6 +403,7 @@ impl CentralClient {
             Ok(RawResponse {
                 status: status.as_u16(),
                 body: bytes.to_vec(),
+                server_ms,
             })
         } else {
             Err(error_from(status, &bytes))
@@ -402,6 +415,7 @@ impl CentralClient {
     pub async fn get_raw(&self, path: &str) -> Result<RawResponse, CentralError> {
         let response = self.execute(&self.get(path.to_owned())).await?;
         let status = response.status().as_u16();
+        let server_ms = server_timing_ms(&response);
         let body = response
             .bytes()
             .await
@@ -409,6 +423,7 @@ impl CentralClient {
         Ok(RawResponse {
             status,
             body: body.to_vec(),
+            server_ms,
         })
     }
 

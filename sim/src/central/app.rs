@@ -184,8 +184,10 @@ async fn wrong_method() -> ApiError {
     )
 }
 
-/// Layer 1: counters, latency, injected errors, `x-server-time`.
+/// Layer 1: counters, latency, injected errors, `x-server-time`, and `server-timing` (the
+/// server's own time for the request, so a client can measure its overhead against it).
 async fn faults_and_clock(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let faults = &state.faults;
     faults.bump(Counter::Requests);
     let latency = faults.latency();
@@ -202,6 +204,10 @@ async fn faults_and_clock(State(state): State<AppState>, request: Request, next:
     let now = unix_ms(faults.now()).to_string();
     if let Ok(value) = HeaderValue::from_str(&now) {
         response.headers_mut().insert(HEADER_SERVER_TIME, value);
+    }
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={took:.3}")) {
+        response.headers_mut().insert("server-timing", value);
     }
     response
 }
