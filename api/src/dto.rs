@@ -200,6 +200,7 @@ pub struct LivenessEvidence {
 
 /// Request: verify that the person at the kiosk is the card's holder.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"identity": {"document_type": "resident", "name": "张𠮷英", "id_number": "11010519491231002X", "birth_date": "1949-12-31"}, "face_jpeg_base64": "/9j/4AAQSkZJRgABAQAAAQABAAD/2w==", "liveness": {"challenges": [{"challenge": "turn_left", "passed": true, "duration_ms": 1800}, {"challenge": "blink", "passed": true, "duration_ms": 900}], "frames": 84, "detector": "yunet"}, "consent": true}))]
 pub struct VerificationRequest {
     /// The card's identity.
     pub identity: CardIdentity,
@@ -228,6 +229,7 @@ impl fmt::Debug for VerificationRequest {
 
 /// Response: the citizen is verified for a short time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"verification_id": "6f1c2a4e-8d1b-4c55-9a0e-2f7b8c9d0e11", "expires_at": "2026-11-28T09:22:03+08:00"}))]
 pub struct Verification {
     /// Pass this id to the records, certificate and appointment calls.
     pub verification_id: Uuid,
@@ -410,6 +412,7 @@ pub struct Records {
 
 /// Response: whether the verified person holds residential property (有房无房).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"has_property": true, "residential_units": 2}))]
 pub struct PropertyCheck {
     /// Whether any current residential unit is registered to them.
     pub has_property: bool,
@@ -432,6 +435,7 @@ pub enum Requester {
 
 /// Request: issue a query-result certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"verification_id": "6f1c2a4e-8d1b-4c55-9a0e-2f7b8c9d0e11", "purpose": "school_enrolment", "requester": "holder"}))]
 pub struct CertificateRequest {
     /// The verification.
     pub verification_id: Uuid,
@@ -476,6 +480,7 @@ pub struct Certificate {
 
 /// Response: public verification of a certificate code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"valid": true, "query_number": "CX20261128000123", "issued_at": "2026-11-28T09:15:41+08:00", "units": 2}))]
 pub struct CertificateCheck {
     /// Whether the code belongs to a certificate central issued.
     pub valid: bool,
@@ -594,6 +599,7 @@ pub struct Ticket {
 
 /// Request: check in for an appointment (`Idempotency-Key` required).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"booking_code": "64785520", "checked_in_at": "2026-11-28T09:05:12+08:00"}))]
 pub struct CheckInRequest {
     /// The verification, when the citizen used their card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -645,6 +651,7 @@ pub struct Slots {
 
 /// Request: a walk-in ticket (`Idempotency-Key` required).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"service_code": "A", "priority": "elderly"}))]
 pub struct TicketRequest {
     /// Service code.
     pub service_code: String,
@@ -658,6 +665,7 @@ pub struct TicketRequest {
 
 /// Response: a service's queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"service_code": "A", "waiting": 5, "estimated_wait_minutes": 25, "now_serving": "A002", "walk_in_remaining": 193}))]
 pub struct QueueStatus {
     /// Service code.
     pub service_code: String,
@@ -733,6 +741,7 @@ pub struct FeeItem {
 
 /// Response: a case's fees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{"name": "不动产登记费（住宅）", "amount_fen": 8000}, {"name": "证书工本费", "amount_fen": 1000}], "total_fen": 9000, "paid": false}))]
 pub struct Fees {
     /// Items.
     pub items: Vec<FeeItem>,
@@ -758,6 +767,7 @@ pub enum PaymentState {
 
 /// Response: a payment order (`Idempotency-Key` required to create one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"order_id": "PO-000017", "qr_payload": "https://pay.invalid/o/PO-000017", "amount_fen": 9000, "state": "pending", "expires_at": "2026-11-28T09:30:00+08:00"}))]
 pub struct PaymentOrder {
     /// Order id.
     pub order_id: String,
@@ -788,6 +798,7 @@ pub struct CourierAddress {
 
 /// Request: choose how to receive the certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"method": "courier", "address": {"recipient": "张𠮷英", "phone": "13800138000", "address": "北京市朝阳区建国路甲88号院3号楼2单元1101号", "postal_code": "100022"}}))]
 pub struct PickupRequest {
     /// The method.
     pub method: PickupMethod,
@@ -902,6 +913,7 @@ pub struct Faq {
 
 /// Request: leave a question (`Idempotency-Key` required).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"text": "继承房产需要哪些材料？", "phone": "13800138000", "asked_at": "2026-11-28T09:05:12+08:00"}))]
 pub struct QuestionRequest {
     /// The question.
     pub text: String,
@@ -941,6 +953,7 @@ pub enum RatingTarget {
 
 /// Request: rate the service (`Idempotency-Key` required; one rating per case).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"target": {"kind": "case", "case_number": "BDC-2026-000101"}, "level": "dissatisfied", "reasons": ["long_wait"], "rated_at": "2026-11-28T09:05:12+08:00"}))]
 pub struct RatingRequest {
     /// What is rated.
     pub target: RatingTarget,
@@ -982,6 +995,7 @@ pub struct DeviceState {
 
 /// Request: the kiosk's heartbeat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"devices": [{"device": "idcard", "status": "online"}, {"device": "ticket_printer", "status": "userError", "detail": "paper near end"}], "software_version": "0.1.0", "outbox_depth": 3, "uptime_s": 86400}))]
 pub struct Heartbeat {
     /// Devices.
     pub devices: Vec<DeviceState>,
@@ -1041,6 +1055,7 @@ pub struct JournalReceipt {
 
 /// Response: the server's clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"server_time": "2026-11-28T09:05:12.345+08:00"}))]
 pub struct ServerTime {
     /// Now, on the server.
     #[serde(with = "time::serde::rfc3339")]

@@ -82,6 +82,47 @@ impl Contract {
         self.check(schema, body, &format!("{method} {path} request"))
     }
 
+    /// Every example in the document, with what it must satisfy: `(where, schema, example)`.
+    pub fn examples(&self) -> Vec<(String, Value, Value)> {
+        let mut out = Vec::new();
+        if let Some(schemas) = self.doc["components"]["schemas"].as_object() {
+            for (name, schema) in schemas {
+                let mut found: Vec<Value> =
+                    schema["examples"].as_array().cloned().unwrap_or_default();
+                if !schema["example"].is_null() {
+                    found.push(schema["example"].clone());
+                }
+                for example in found {
+                    let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+                    out.push((format!("schema {name}"), reference, example));
+                }
+            }
+        }
+        if let Some(paths) = self.doc["paths"].as_object() {
+            for (path, item) in paths {
+                for (method, op) in item.as_object().into_iter().flatten() {
+                    for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                        if let Some(media) = response.pointer("/content/application~1json") {
+                            if !media["example"].is_null() {
+                                out.push((
+                                    format!("{method} {path} -> {status}"),
+                                    media["schema"].clone(),
+                                    media["example"].clone(),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Checks one example against its schema.
+    pub fn check_example(&self, what: &str, schema: &Value, example: &Value) -> Result<(), String> {
+        self.check(schema, example, what)
+    }
+
     /// Every `(method, path)` in the contract.
     pub fn operations(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();

@@ -133,3 +133,52 @@ async fn queued_while_central_is_down_replayed_in_order_when_it_returns() {
     assert_eq!(store.dead_letter_count().unwrap(), 1);
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_guide_works_offline_from_the_cache() {
+    use kiosk::central::guide::{self, GuideError, Source};
+    let sim = kiosk_sim::central::spawn(CentralSimConfig::default())
+        .await
+        .unwrap();
+    let mut config = ClientConfig::new(sim.base_url(), "demo-kiosk", b"demo-key".to_vec());
+    config.retries = 0;
+    let client = CentralClient::new(config).unwrap();
+    let dir = kiosk_e2e::temp_dir("guide");
+    let store = Store::open(dir.join("kiosk.db")).unwrap();
+
+    // Nothing cached and central down: the guide says so.
+    sim.faults().set_outage(true);
+    assert!(matches!(
+        guide::catalogue(&client, &store, 1_000).await,
+        Err(GuideError::NoCopy(_))
+    ));
+    sim.faults().set_outage(false);
+
+    let first = guide::catalogue(&client, &store, 2_000).await.unwrap();
+    assert_eq!(first.source, Source::Central);
+    assert!(first.value.topics.iter().all(|t| !t.materials.is_empty()));
+    let again = guide::catalogue(&client, &store, 3_000).await.unwrap();
+    assert_eq!(again.source, Source::Revalidated);
+    assert_eq!(again.value, first.value);
+    let faq = guide::faq(&client, &store, 3_000).await.unwrap();
+    assert_eq!(faq.source, Source::Central);
+
+    // Central down: the cached copies, with their age.
+    sim.faults().set_outage(true);
+    let offline = guide::catalogue(&client, &store, 9_000).await.unwrap();
+    assert_eq!(
+        offline.source,
+        Source::Offline {
+            fetched_at_ms: 3_000
+        }
+    );
+    assert_eq!(offline.value, first.value);
+    let offline_faq = guide::faq(&client, &store, 9_000).await.unwrap();
+    assert_eq!(offline_faq.value, faq.value);
+    // Across a restart of the kiosk too.
+    drop(store);
+    let store = Store::open(dir.join("kiosk.db")).unwrap();
+    let offline = guide::catalogue(&client, &store, 10_000).await.unwrap();
+    assert!(matches!(offline.source, Source::Offline { .. }));
+    sim.shutdown().await;
+}

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod deliver;
 pub mod error;
+pub mod guide;
 
 pub use client::{CentralClient, ClientConfig, Conditional, RawResponse, Timeouts, TlsConfig};
 pub use deliver::CentralDeliverer;
