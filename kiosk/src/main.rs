@@ -23,6 +23,9 @@ enum Command {
     /// ID-card reader diagnostics.
     #[command(subcommand)]
     Idcard(cli::idcard::IdcardCommand),
+    /// Printing diagnostics: sample tickets and certificates.
+    #[command(subcommand)]
+    Print(cli::print::PrintCommand),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
     runtime.block_on(async {
         match args.command {
             Some(Command::Idcard(command)) => cli::idcard::run(command).await,
+            Some(Command::Print(command)) => cli::print::run(command).await,
             None => demo::run().await,
         }
     })

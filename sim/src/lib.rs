@@ -7,6 +7,9 @@
 //!   encoded and decoded by the driver's own protocol core (the `idcard` crate), so the
 //!   simulator and the driver cannot disagree on the format; what they can disagree on is
 //!   behaviour, which is what the simulator is for.
+//! - [`printer`]: an ESC/POS ticket printer on a pseudo-terminal or TCP, writing every cut
+//!   ticket as a PNG and a JSON sidecar, with faults (paper near end or out mid-ticket, cover
+//!   open, offline, a slow receiver).
 //! - [`central`]: the hall's central system (the `central-api` contract over HTTP or mutual TLS,
 //!   SQLite behind it, a deterministically seeded synthetic registry, fault injection).
 //! - [`pki`]: a throw-away CA with server and kiosk certificates for mutual-TLS tests and demos.
@@ -22,5 +25,6 @@
 pub mod central;
 pub mod idcard;
 pub mod pki;
+pub mod printer;
 pub mod pty;
 pub mod xorshift;

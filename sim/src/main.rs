@@ -7,6 +7,13 @@
 //! `OK`. End of input does not stop the simulator; `quit`, SIGTERM or SIGINT do (cleanly: the
 //! link is removed). Logs go to standard error (`RUST_LOG`, default `warn`).
 //!
+//! `kiosk-sim printer` serves a simulated ESC/POS ticket printer, with the same line protocol as
+//! `idcard`: first `PTY /dev/pts/N` or `TCP 127.0.0.1:PORT`, then `OK <command>` or
+//! `ERR <reason>` for every script line (`near-end`, `paper-out [AFTER_LINES]`,
+//! `paper-replaced`, `cover-open`, `cover-closed`, `offline`, `online`, `slow-rx BYTES_PER_SEC`,
+//! `status`, `quit`), `status` printing a `STATUS ...` line first. Each cut ticket is written to
+//! `--out` as `ticket-NNNN.png` with a `ticket-NNNN.json` sidecar.
+//!
 //! `kiosk-sim central` serves the simulated central system. The first line names it
 //! (`HTTP http://127.0.0.1:PORT` or `HTTPS https://localhost:PORT`); then every command read
 //! from standard input (`latency`, `errors`, `drop`, `lose`, `outage`, `clock`, `config`,
@@ -20,6 +27,7 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use kiosk_sim::central::{self, CentralSim, CentralSimConfig, Command, ServerTls};
 use kiosk_sim::idcard::{self, IdcardSim, IdcardSimConfig, Script, Transport, load_card};
+use kiosk_sim::printer::{self, PrinterSim, PrinterSimConfig};
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,6 +51,9 @@ struct Cli {
 enum Device {
     /// An ID-card reader (SAM protocol) on a pseudo-terminal or TCP, scripted from stdin.
     Idcard(IdcardArgs),
+    /// An ESC/POS ticket printer on a pseudo-terminal or TCP, writing tickets as PNG, with
+    /// faults scripted from stdin.
+    Printer(PrinterArgs),
     /// The hall's central system (the central API over HTTP or mutual TLS, SQLite, synthetic
     /// data), with faults scripted from stdin.
     Central(CentralArgs),
@@ -121,6 +132,36 @@ struct IdcardArgs {
     latency_ms: u64,
 }
 
+#[derive(Debug, Args)]
+struct PrinterArgs {
+    /// Serve on TCP at this address instead of a pseudo-terminal (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR")]
+    tcp: Option<SocketAddr>,
+    /// Directory for `ticket-NNNN.png` and `ticket-NNNN.json` (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Paper width in dots: 576 (80 mm) or 384 (58 mm).
+    #[arg(long, value_name = "DOTS", default_value_t = 576, value_parser = parse_width)]
+    width: u16,
+    /// Line speed emulated when pacing (8N1: 10 bits per byte).
+    #[arg(long, value_name = "N", default_value_t = printer::DEFAULT_BAUD,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    baud: u32,
+    /// Take bytes as fast as they come instead of at wire speed.
+    #[arg(long)]
+    no_pace: bool,
+    /// Receive buffer size in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = printer::DEFAULT_RX_BUFFER)]
+    rx_buffer: usize,
+}
+
+fn parse_width(s: &str) -> Result<u16, String> {
+    match s.parse() {
+        Ok(n @ (576 | 384)) => Ok(n),
+        _ => Err(format!("{s:?} is not one of 576, 384")),
+    }
+}
+
 fn parse_fingerprint_size(s: &str) -> Result<usize, String> {
     match s.parse() {
         Ok(n @ (0 | 512 | 1024)) => Ok(n),
@@ -152,6 +193,7 @@ fn main() -> ExitCode {
         match cli.device {
             Device::Idcard(args) => run_idcard(args).await,
             Device::Central(args) => run_central(args).await,
+            Device::Printer(args) => run_printer(args).await,
         }
     });
     match result {
@@ -202,6 +244,69 @@ async fn run_idcard(args: IdcardArgs) -> anyhow::Result<()> {
     }
     sim.shutdown().await;
     Ok(())
+}
+
+async fn run_printer(args: PrinterArgs) -> anyhow::Result<()> {
+    let sim = printer::spawn(PrinterSimConfig {
+        transport: match args.tcp {
+            Some(addr) => printer::Transport::Tcp(addr),
+            None => printer::Transport::Pty,
+        },
+        out_dir: args.out,
+        width: escpos::PaperWidth::from_dots(args.width).unwrap_or_default(),
+        baud: args.baud,
+        pace: !args.no_pace,
+        rx_buffer: args.rx_buffer,
+    })
+    .await?;
+    say(&sim.announcement());
+
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut lines = stdin_lines();
+    let mut stdin_open = true;
+    loop {
+        tokio::select! {
+            line = lines.recv(), if stdin_open => match line {
+                Some(line) => {
+                    if answer_printer(&sim, &line).await == Flow::Quit {
+                        break;
+                    }
+                }
+                // End of input: keep serving until a signal.
+                None => stdin_open = false,
+            },
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+        }
+    }
+    sim.shutdown().await;
+    Ok(())
+}
+
+/// Runs one printer script line and prints its answer.
+async fn answer_printer(sim: &PrinterSim, line: &str) -> Flow {
+    let command = match printer::Script::parse(line) {
+        Ok(Some(command)) => command,
+        Ok(None) => return Flow::Continue,
+        Err(e) => {
+            say(&format!("ERR {e}"));
+            return Flow::Continue;
+        }
+    };
+    if command == printer::Script::Quit {
+        say(&format!("OK {command}"));
+        return Flow::Quit;
+    }
+    if let Err(e) = sim.run(command).await {
+        say(&format!("ERR {}", one_line(&format!("{e:#}"))));
+        return Flow::Continue;
+    }
+    if command == printer::Script::Status {
+        say(&sim.status_line());
+    }
+    say(&format!("OK {command}"));
+    Flow::Continue
 }
 
 async fn run_central(args: CentralArgs) -> anyhow::Result<()> {

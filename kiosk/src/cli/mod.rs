@@ -1,3 +1,4 @@
 //! Installer diagnostics.
 
 pub mod idcard;
+pub mod print;

@@ -1,0 +1,143 @@
+//! The fonts the raster renderer draws with: the 16-dot WenQuanYi bitmap font (GB2312) for
+//! normal-size text, and a CJK outline face (Noto Sans CJK by default) for larger text and for
+//! every character the bitmap font lacks (堃, 䶮, 𠮷, ·, ￥, ...).
+
+use ab_glyph::{Font, FontRef, FontVec};
+use std::path::PathBuf;
+use u8g2_fonts::{FontRenderer, fonts::u8g2_font_wqy16_t_gb2312};
+
+/// Debian's `fonts-noto-cjk` collection.
+pub const DEFAULT_CJK_FONT_PATH: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
+/// The Simplified Chinese face of the Noto Sans CJK collection.
+pub const DEFAULT_CJK_FACE_INDEX: u32 = 2;
+
+/// A character the outline face must have; faces without it are skipped (CJK Ext-B).
+pub const REQUIRED_RARE_CHAR: char = '\u{20BB7}';
+
+/// Faces looked at in a collection, at most.
+const MAX_FACES: u32 = 32;
+
+/// Where the outline font comes from (configuration).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontConfig {
+    /// A TrueType / OpenType font or collection.
+    pub path: PathBuf,
+    /// The preferred face in a collection.
+    pub face_index: u32,
+}
+
+impl Default for FontConfig {
+    fn default() -> FontConfig {
+        FontConfig {
+            path: PathBuf::from(DEFAULT_CJK_FONT_PATH),
+            face_index: DEFAULT_CJK_FACE_INDEX,
+        }
+    }
+}
+
+/// Why the fonts could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FontError {
+    /// The font file could not be read.
+    #[error("cannot read font {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// No face of the file could be parsed.
+    #[error("no usable font face in {path}")]
+    NoFace {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// The loaded fonts.
+pub struct Fonts {
+    outline: FontVec,
+    face_index: u32,
+    bitmap: FontRenderer,
+}
+
+impl std::fmt::Debug for Fonts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fonts")
+            .field("face_index", &self.face_index)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Fonts {
+    /// Loads the outline font named by the configuration.
+    pub fn load(config: &FontConfig) -> Result<Fonts, FontError> {
+        let data = std::fs::read(&config.path).map_err(|source| FontError::Io {
+            path: config.path.clone(),
+            source,
+        })?;
+        Fonts::from_bytes(data, config.face_index).ok_or_else(|| FontError::NoFace {
+            path: config.path.clone(),
+        })
+    }
+
+    /// Loads the default font ([`DEFAULT_CJK_FONT_PATH`], face [`DEFAULT_CJK_FACE_INDEX`]).
+    pub fn load_default() -> Result<Fonts, FontError> {
+        Fonts::load(&FontConfig::default())
+    }
+
+    /// Parses a font or collection from memory. Takes `preferred_face` when it has
+    /// [`REQUIRED_RARE_CHAR`], else the first face that has it, else `preferred_face` (or the
+    /// first face that parses). `None` when nothing parses.
+    pub fn from_bytes(data: Vec<u8>, preferred_face: u32) -> Option<Fonts> {
+        let has_rare = |font: &FontRef<'_>| font.glyph_id(REQUIRED_RARE_CHAR).0 != 0;
+        let preferred = FontRef::try_from_slice_and_index(&data, preferred_face).ok();
+        let index = if preferred.as_ref().is_some_and(has_rare) {
+            preferred_face
+        } else {
+            let mut first_parsing = None;
+            let mut with_rare = None;
+            for index in 0..MAX_FACES {
+                let Ok(font) = FontRef::try_from_slice_and_index(&data, index) else {
+                    break;
+                };
+                first_parsing.get_or_insert(index);
+                if has_rare(&font) {
+                    with_rare = Some(index);
+                    break;
+                }
+            }
+            match (with_rare, preferred.is_some()) {
+                (Some(index), _) => index,
+                (None, true) => preferred_face,
+                (None, false) => first_parsing?,
+            }
+        };
+        let outline = FontVec::try_from_vec_and_index(data, index).ok()?;
+        Some(Fonts {
+            outline,
+            face_index: index,
+            bitmap: FontRenderer::new::<u8g2_font_wqy16_t_gb2312>(),
+        })
+    }
+
+    /// The face of the collection in use.
+    pub fn face_index(&self) -> u32 {
+        self.face_index
+    }
+
+    /// Whether the outline face has a glyph for `c`.
+    pub fn outline_has(&self, c: char) -> bool {
+        self.outline.glyph_id(c).0 != 0
+    }
+
+    pub(crate) fn outline(&self) -> &FontVec {
+        &self.outline
+    }
+
+    pub(crate) fn bitmap(&self) -> &FontRenderer {
+        &self.bitmap
+    }
+}
