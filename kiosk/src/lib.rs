@@ -1,3 +1,7 @@
-//! Kiosk library (temporary: store only, until the crate owner wires it).
+//! The kiosk of a real-estate registration hall, as a library: the central API client, the
+//! SQLite store (offline outbox, service-guide cache) and the printing of tickets. The binary
+//! `kiosk` (demo and installer diagnostics) is built on it.
+
 pub mod central;
+pub mod printing;
 pub mod store;

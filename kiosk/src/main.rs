@@ -26,6 +26,9 @@ enum Command {
     /// Printing diagnostics: sample tickets and certificates.
     #[command(subcommand)]
     Print(cli::print::PrintCommand),
+    /// Ticket-printer diagnostics.
+    #[command(subcommand)]
+    Printer(cli::print::PrinterCommand),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         match args.command {
             Some(Command::Idcard(command)) => cli::idcard::run(command).await,
             Some(Command::Print(command)) => cli::print::run(command).await,
+            Some(Command::Printer(command)) => cli::print::run_printer(command).await,
             None => demo::run().await,
         }
     })

@@ -9,17 +9,39 @@ use std::time::Duration;
 /// Printing diagnostics.
 #[derive(Debug, Subcommand)]
 pub enum PrintCommand {
-    /// Renders a sample ticket: a PNG preview of the 1-bit raster the ticket printer receives.
+    /// Prints a sample ticket: as ESC/POS to a printer (`--port`, `--tcp`) or a file (`--out`),
+    /// and/or as a PNG preview of the raster (`--png`).
     Ticket {
         /// Which ticket.
         #[arg(long, value_enum)]
         sample: TicketSample,
+        /// Raster (every character prints) or native text with raster fallback.
+        #[arg(long, value_enum, default_value_t = ModeArg::Raster)]
+        mode: ModeArg,
         /// Paper width in millimetres.
         #[arg(long, default_value_t = 80)]
         paper: u32,
+        /// The printer's character set in text mode.
+        #[arg(long, value_enum, default_value_t = EncodingArg::Gbk)]
+        encoding: EncodingArg,
+        /// The printer lacks native QR codes (clones): send them as raster.
+        #[arg(long)]
+        no_native_qr: bool,
+        /// Serial device (`/dev/ttyS0`, `/dev/serial/by-id/...`) or USB printer (`/dev/usb/lp0`).
+        #[arg(long, conflicts_with_all = ["tcp", "out"])]
+        port: Option<String>,
+        /// Serial line speed.
+        #[arg(long, default_value_t = 115_200)]
+        baud: u32,
+        /// A network printer (`HOST:9100`).
+        #[arg(long, conflicts_with = "out")]
+        tcp: Option<String>,
+        /// Write the ESC/POS bytes to a file.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Write a PNG preview here.
         #[arg(long)]
-        png: PathBuf,
+        png: Option<PathBuf>,
     },
     /// Renders a sample A4 query-result certificate to PDF, and prints it through CUPS when a
     /// queue is given.
@@ -40,6 +62,59 @@ pub enum PrintCommand {
         #[arg(long, default_value_t = 120)]
         timeout_s: u64,
     },
+}
+
+/// Ticket-printer diagnostics.
+#[derive(Debug, Subcommand)]
+pub enum PrinterCommand {
+    /// Asks a ticket printer for its status (DLE EOT 1-4).
+    Status {
+        /// Serial device or USB printer.
+        #[arg(long, conflicts_with = "tcp")]
+        port: Option<String>,
+        /// Serial line speed.
+        #[arg(long, default_value_t = 115_200)]
+        baud: u32,
+        /// A network printer (`HOST:9100`).
+        #[arg(long)]
+        tcp: Option<String>,
+    },
+}
+
+/// Runs a `printer` subcommand. Exit codes: 0 answered, 1 bad arguments, 3 printer unreachable.
+pub async fn run_printer(command: PrinterCommand) -> ExitCode {
+    let PrinterCommand::Status { port, baud, tcp } = command;
+    let endpoint = match (port, tcp) {
+        (Some(port), _) => escpos::driver::Endpoint::parse(&port, baud),
+        (_, Some(addr)) => escpos::driver::Endpoint::parse(&format!("tcp://{addr}"), baud),
+        _ => {
+            eprintln!("kiosk printer status: give --port or --tcp");
+            return ExitCode::FAILURE;
+        }
+    };
+    status(endpoint).await
+}
+
+/// How the ticket is sent.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    /// One raster image.
+    Raster,
+    /// Native text and QR.
+    Text,
+}
+
+/// A printer's character set.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EncodingArg {
+    /// GB2312 only.
+    Gb2312,
+    /// GBK.
+    Gbk,
+    /// GB18030 two-byte sequences.
+    Gb18030TwoByte,
+    /// Full GB18030 (four-byte sequences too).
+    Gb18030,
 }
 
 /// Sample tickets.
@@ -69,7 +144,40 @@ pub enum CertificateSample {
 /// Runs a `print` subcommand. Exit codes: 0 done, 1 failed (the reason on stderr).
 pub async fn run(command: PrintCommand) -> ExitCode {
     let result = match command {
-        PrintCommand::Ticket { sample, paper, png } => ticket(sample, paper, &png),
+        PrintCommand::Ticket {
+            sample,
+            mode,
+            paper,
+            encoding,
+            no_native_qr,
+            port,
+            baud,
+            tcp,
+            out,
+            png,
+        } => {
+            let target = match (port, tcp, out) {
+                (Some(port), _, _) => Some(Target::Printer(escpos::driver::Endpoint::parse(
+                    &port, baud,
+                ))),
+                (_, Some(addr), _) => Some(Target::Printer(escpos::driver::Endpoint::parse(
+                    &format!("tcp://{addr}"),
+                    baud,
+                ))),
+                (_, _, Some(file)) => Some(Target::File(file)),
+                _ => None,
+            };
+            ticket(TicketArgs {
+                sample,
+                mode,
+                paper,
+                encoding,
+                native_qr: !no_native_qr,
+                target,
+                png,
+            })
+            .await
+        }
         PrintCommand::Certificate {
             sample,
             out,
@@ -87,31 +195,105 @@ pub async fn run(command: PrintCommand) -> ExitCode {
     }
 }
 
-fn ticket(sample: TicketSample, paper: u32, png: &PathBuf) -> Result<(), String> {
-    let ticket = match sample {
+enum Target {
+    Printer(escpos::driver::Endpoint),
+    File(PathBuf),
+}
+
+struct TicketArgs {
+    sample: TicketSample,
+    mode: ModeArg,
+    paper: u32,
+    encoding: EncodingArg,
+    native_qr: bool,
+    target: Option<Target>,
+    png: Option<PathBuf>,
+}
+
+async fn ticket(args: TicketArgs) -> Result<(), String> {
+    use kiosk::printing::{Mode, PrinterProfile, encode_ticket};
+    let ticket = match args.sample {
         TicketSample::Queue => tickets::Ticket::sample_queue(),
         TicketSample::Checkin => tickets::Ticket::sample_check_in(),
         TicketSample::Checklist => tickets::Ticket::sample_materials(),
         TicketSample::Payment => tickets::Ticket::sample_payment(),
     };
-    let width = match paper {
+    let width = match args.paper {
         80 => tickets::PaperWidth::Mm80,
         58 => tickets::PaperWidth::Mm58,
         other => return Err(format!("paper width {other} mm: 80 or 58")),
     };
+    if args.target.is_none() && args.png.is_none() {
+        return Err("nothing to do: give --port, --tcp, --out or --png".to_owned());
+    }
     let fonts = tickets::Fonts::load_default().map_err(|e| format!("fonts: {e}"))?;
-    let raster =
-        tickets::render_raster(&ticket.layout(), width, &fonts).map_err(|e| e.to_string())?;
-    let bytes = raster.to_png().map_err(|e| e.to_string())?;
-    std::fs::write(png, bytes).map_err(|e| format!("{}: {e}", png.display()))?;
-    println!(
-        "{}: {} x {} dots, {} bytes of raster",
-        png.display(),
-        raster.width_dots,
-        raster.height,
-        raster.bytes.len()
-    );
+    let layout = ticket.layout();
+    if let Some(png) = &args.png {
+        let raster = tickets::render_raster(&layout, width, &fonts).map_err(|e| e.to_string())?;
+        let bytes = raster.to_png().map_err(|e| e.to_string())?;
+        std::fs::write(png, bytes).map_err(|e| format!("{}: {e}", png.display()))?;
+        println!(
+            "{}: {} x {} dots, {} bytes of raster",
+            png.display(),
+            raster.width_dots,
+            raster.height,
+            raster.bytes.len()
+        );
+    }
+    let Some(target) = args.target else {
+        return Ok(());
+    };
+    let profile = PrinterProfile {
+        paper: width,
+        encoding: match args.encoding {
+            EncodingArg::Gb2312 => escpos::text::TextCapability::Gb2312,
+            EncodingArg::Gbk => escpos::text::TextCapability::Gbk,
+            EncodingArg::Gb18030TwoByte => escpos::text::TextCapability::Gb18030TwoByte,
+            EncodingArg::Gb18030 => escpos::text::TextCapability::Gb18030Full,
+        },
+        native_qr: args.native_qr,
+    };
+    let mode = match args.mode {
+        ModeArg::Raster => Mode::Raster,
+        ModeArg::Text => Mode::Text,
+    };
+    let bytes = encode_ticket(&layout, mode, &profile, &fonts).map_err(|e| e.to_string())?;
+    match target {
+        Target::File(path) => {
+            std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!(
+                "{}: {} bytes of ESC/POS ({mode} mode)",
+                path.display(),
+                bytes.len()
+            );
+        }
+        Target::Printer(endpoint) => {
+            let mut printer = escpos::driver::TicketPrinter::new(endpoint);
+            printer
+                .print_job(&bytes)
+                .await
+                .map_err(|e| format!("not printed: {e}"))?;
+            println!(
+                "printed: the printer confirmed the whole ticket ({} bytes, {mode} mode)",
+                bytes.len()
+            );
+        }
+    }
     Ok(())
+}
+
+async fn status(endpoint: escpos::driver::Endpoint) -> ExitCode {
+    let mut printer = escpos::driver::TicketPrinter::new(endpoint);
+    match printer.status().await {
+        Ok(status) => {
+            println!("{status:?}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kiosk printer status: {e}");
+            ExitCode::from(3)
+        }
+    }
 }
 
 async fn certificate(
