@@ -447,3 +447,18 @@ mod tests {
         assert_eq!(schema["examples"][0], CertificateNumber::EXAMPLE);
     }
 }
+
+#[cfg(test)]
+mod place_name_tests {
+    use super::*;
+
+    #[test]
+    fn a_place_name_containing_xiao_is_not_the_cancelled_mark() {
+        // Found by the property test: 销 inside the place name is not the (销) mark.
+        let number: CertificateNumber = "京(2000)销区不动产权第0000000号".parse().unwrap();
+        assert!(!number.is_cancelled());
+        assert_eq!(number.place(), "销区");
+        let cancelled: CertificateNumber = "京(2000)销区不动产权第0000000号(销)".parse().unwrap();
+        assert!(cancelled.is_cancelled());
+    }
+}
