@@ -223,25 +223,11 @@ async fn run_idcard(args: IdcardArgs) -> anyhow::Result<()> {
     .await?;
     say(&sim.announcement());
 
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut lines = stdin_lines();
-    let mut stdin_open = true;
-    loop {
-        tokio::select! {
-            line = lines.recv(), if stdin_open => match line {
-                Some(line) => {
-                    if answer(&sim, &line).await == Flow::Quit {
-                        break;
-                    }
-                }
-                // End of input: keep serving until a signal.
-                None => stdin_open = false,
-            },
-            _ = terminate.recv() => break,
-            _ = interrupt.recv() => break,
-        }
-    }
+    serve_stdin(|line| {
+        let sim = &sim;
+        async move { answer(sim, &line).await }
+    })
+    .await?;
     sim.shutdown().await;
     Ok(())
 }
@@ -261,25 +247,11 @@ async fn run_printer(args: PrinterArgs) -> anyhow::Result<()> {
     .await?;
     say(&sim.announcement());
 
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut lines = stdin_lines();
-    let mut stdin_open = true;
-    loop {
-        tokio::select! {
-            line = lines.recv(), if stdin_open => match line {
-                Some(line) => {
-                    if answer_printer(&sim, &line).await == Flow::Quit {
-                        break;
-                    }
-                }
-                // End of input: keep serving until a signal.
-                None => stdin_open = false,
-            },
-            _ = terminate.recv() => break,
-            _ = interrupt.recv() => break,
-        }
-    }
+    serve_stdin(|line| {
+        let sim = &sim;
+        async move { answer_printer(sim, &line).await }
+    })
+    .await?;
     sim.shutdown().await;
     Ok(())
 }
@@ -337,25 +309,11 @@ async fn run_central(args: CentralArgs) -> anyhow::Result<()> {
     let sim = central::spawn(config).await?;
     say(&sim.announcement());
 
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut lines = stdin_lines();
-    let mut stdin_open = true;
-    loop {
-        tokio::select! {
-            line = lines.recv(), if stdin_open => match line {
-                Some(line) => {
-                    if answer_central(&sim, &line).await == Flow::Quit {
-                        break;
-                    }
-                }
-                // End of input: keep serving until a signal.
-                None => stdin_open = false,
-            },
-            _ = terminate.recv() => break,
-            _ = interrupt.recv() => break,
-        }
-    }
+    serve_stdin(|line| {
+        let sim = &sim;
+        async move { answer_central(sim, &line).await }
+    })
+    .await?;
     sim.shutdown().await;
     Ok(())
 }
@@ -463,4 +421,32 @@ fn stdin_lines() -> mpsc::Receiver<String> {
         }
     });
     rx
+}
+
+/// Answers script lines from stdin until `quit` or a signal (SIGTERM, SIGINT). End of input does
+/// not stop the simulator: it keeps serving until a signal.
+async fn serve_stdin<F, Fut>(mut answer: F) -> anyhow::Result<()>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Flow>,
+{
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut lines = stdin_lines();
+    let mut stdin_open = true;
+    loop {
+        tokio::select! {
+            line = lines.recv(), if stdin_open => match line {
+                Some(line) => {
+                    if answer(line).await == Flow::Quit {
+                        break;
+                    }
+                }
+                None => stdin_open = false,
+            },
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+        }
+    }
+    Ok(())
 }
