@@ -789,10 +789,12 @@ pub struct CourierAddress {
     /// Recipient.
     pub recipient: String,
     /// Mobile phone, 11 digits.
+    #[schema(pattern = "^1[0-9]{10}$")]
     pub phone: String,
     /// Province / city / district / street address in one line.
     pub address: String,
     /// Postal code, 6 digits.
+    #[schema(pattern = "^[0-9]{6}$")]
     pub postal_code: String,
 }
 
@@ -918,6 +920,7 @@ pub struct QuestionRequest {
     /// The question.
     pub text: String,
     /// A mobile phone to call back, 11 digits.
+    #[schema(pattern = "^1[0-9]{10}$")]
     pub phone: String,
     /// Related topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
