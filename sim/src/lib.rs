@@ -27,4 +27,5 @@ pub mod idcard;
 pub mod pki;
 pub mod printer;
 pub mod pty;
+pub mod script_line;
 pub mod xorshift;

@@ -19,9 +19,10 @@
 
 use super::cards::CardSpec;
 use super::engine::{MAX_NOISE, MidReadCut};
+pub use crate::script_line::ScriptError;
+use crate::script_line::ScriptLine;
 use std::fmt;
 use std::time::Duration;
-use thiserror::Error;
 
 /// One script command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,62 +55,14 @@ pub enum Script {
     Quit,
 }
 
-/// A script line could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum ScriptError {
-    /// The first word is not a command.
-    #[error("unknown command {0:?}")]
-    Unknown(String),
-    /// The command needs an argument.
-    #[error("{command} needs {what}")]
-    MissingArgument {
-        /// The command.
-        command: &'static str,
-        /// What to give it.
-        what: &'static str,
-    },
-    /// The argument is not acceptable.
-    #[error("{command}: bad argument {arg:?}, expected {expected}")]
-    BadArgument {
-        /// The command.
-        command: &'static str,
-        /// What was given.
-        arg: String,
-        /// What is accepted.
-        expected: &'static str,
-    },
-    /// The command takes no (more) arguments.
-    #[error("{command}: unexpected argument {arg:?}")]
-    UnexpectedArgument {
-        /// The command.
-        command: &'static str,
-        /// The extra text.
-        arg: String,
-    },
-}
-
 impl Script {
     /// Parses one line. `Ok(None)` for a blank line or a `#` comment.
     pub fn parse(line: &str) -> Result<Option<Script>, ScriptError> {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        let Some(line) = ScriptLine::split(line) else {
             return Ok(None);
-        }
-        let (word, rest) = match line.split_once(char::is_whitespace) {
-            Some((word, rest)) => (word, rest.trim()),
-            None => (line, ""),
         };
-        let no_args = |command: &'static str, script: Script| {
-            if rest.is_empty() {
-                Ok(script)
-            } else {
-                Err(ScriptError::UnexpectedArgument {
-                    command,
-                    arg: rest.to_owned(),
-                })
-            }
-        };
+        let (word, rest) = (line.word, line.rest);
+        let no_args = |command: &'static str, script: Script| line.no_args(command, script);
         let script = match word {
             // The rest of the line is the spec, so a path may contain spaces.
             "place" if rest.is_empty() => {

@@ -14,8 +14,9 @@
 //! quit
 //! ```
 
+pub use crate::script_line::ScriptError;
+use crate::script_line::ScriptLine;
 use std::fmt;
-use thiserror::Error;
 
 /// One script command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,54 +44,14 @@ pub enum Script {
     Quit,
 }
 
-/// A script line could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum ScriptError {
-    /// The first word is not a command.
-    #[error("unknown command {0:?}")]
-    Unknown(String),
-    /// The argument is missing or not a number.
-    #[error("{command}: bad argument {arg:?}, expected {expected}")]
-    BadArgument {
-        /// The command.
-        command: &'static str,
-        /// What was given.
-        arg: String,
-        /// What is accepted.
-        expected: &'static str,
-    },
-    /// The command takes no arguments.
-    #[error("{command}: unexpected argument {arg:?}")]
-    UnexpectedArgument {
-        /// The command.
-        command: &'static str,
-        /// The extra text.
-        arg: String,
-    },
-}
-
 impl Script {
     /// Parses one line; `Ok(None)` for a blank line or a `#` comment.
     pub fn parse(line: &str) -> Result<Option<Script>, ScriptError> {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        let Some(line) = ScriptLine::split(line) else {
             return Ok(None);
-        }
-        let (word, rest) = match line.split_once(char::is_whitespace) {
-            Some((word, rest)) => (word, rest.trim()),
-            None => (line, ""),
         };
-        let bare = |command: &'static str, script: Script| {
-            if rest.is_empty() {
-                Ok(script)
-            } else {
-                Err(ScriptError::UnexpectedArgument {
-                    command,
-                    arg: rest.to_owned(),
-                })
-            }
-        };
+        let (word, rest) = (line.word, line.rest);
+        let bare = |command: &'static str, script: Script| line.no_args(command, script);
         let number = |command: &'static str, expected: &'static str| {
             rest.parse::<u32>().map_err(|_| ScriptError::BadArgument {
                 command,
