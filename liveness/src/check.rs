@@ -415,6 +415,21 @@ impl Check {
         }
     }
 
+    /// The handle (`at_ms`) of the best frame so far while the check runs (the chosen one once
+    /// it passed; `None` once it failed), so the caller can keep just that one frame in memory.
+    ///
+    /// Only for keeping pixels: nothing may be matched or sent before [`Check::best_frame`]
+    /// returns the handle of a passed check.
+    #[must_use]
+    pub fn best_candidate(&self) -> Option<u64> {
+        match self {
+            Check::Calibrating(s) => s.shared.best.map(|b| b.0),
+            Check::AwaitingChallenge(s) => s.shared.best.map(|b| b.0),
+            Check::Passed(p) => p.best_frame,
+            Check::Failed(_) => None,
+        }
+    }
+
     /// The per-person baseline, once calibration is done and the check has not failed.
     #[must_use]
     pub fn baseline(&self) -> Option<Baseline> {

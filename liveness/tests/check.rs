@@ -618,6 +618,30 @@ fn the_best_frame_is_the_sharpest_frontal_one() {
     assert_eq!(d.check().best_frame(), Some(sharp_at));
 }
 
+#[test]
+fn the_best_candidate_is_known_while_running_and_ends_as_the_best_frame() {
+    let base = person(0.0, 0.0, 0.3);
+    let mut d = Driver::new(&[Nod, TurnLeft]);
+    assert_eq!(d.check().best_candidate(), None);
+    d.see(base);
+    let first = d.t;
+    assert_eq!(d.check().best_candidate(), Some(first));
+    assert_eq!(d.check().best_frame(), None, "not before the check passed");
+    d.calibrate(base);
+    d.perform(Nod, base, 18.0);
+    let running = d.check().best_candidate();
+    assert!(running.is_some());
+    d.perform(TurnLeft, base, 25.0);
+    assert!(d.check().is_passed());
+    assert_eq!(d.check().best_candidate(), d.check().best_frame());
+    // A failed check has no candidate.
+    let mut f = Driver::new(&[Nod, TurnLeft]);
+    f.see(base);
+    f.tick(5_000);
+    assert!(f.check().failure().is_some());
+    assert_eq!(f.check().best_candidate(), None);
+}
+
 fn constant_obs() -> impl Strategy<Value = (Observation, u64)> {
     (
         -40.0f32..40.0,

@@ -1,18 +1,66 @@
-//! The kiosk's camera: frame sources (V4L2 device, video file, image sequence, the simulator's
-//! scripted sequences), face detection (YuNet through `FaceDetectorYN`, Haar/LBP cascades from
-//! Debian's opencv-data otherwise), measurement of each frame into a [`liveness::Observation`],
-//! and the loop that runs a [`liveness::Check`] over a source.
+//! The kiosk's camera: frame sources, face detection, measurement of each frame into a
+//! [`liveness::Observation`], and the loop that runs a [`liveness::Check`] over a source.
 //!
-//! Face images are sensitive personal information (PIPL art. 28): frames live only in memory, are
-//! zeroed when dropped ([`Frame`]), and nothing here writes an image to disk or a log.
+//! - Sources ([`FrameSource`]): a V4L2 camera ([`DeviceSource`]), a video file
+//!   ([`VideoFileSource`]), a folder of images ([`ImageSequenceSource`]), the simulator's
+//!   scripted sequences (in `kiosk-sim`); [`open_source`] opens one from a [`SourceSpec`]
+//!   (`video:FILE`, `frames:DIR`, `device:N|PATH`), [`Reconnecting`] reopens a camera that
+//!   disappears. Frames are moved from the capture to the check, never copied.
+//! - Detection ([`FaceDetector`]): YuNet through `FaceDetectorYN` when a model file is
+//!   configured ([`YuNet`], five landmarks), the LBP face cascade with a Haar fallback from
+//!   Debian's opencv-data otherwise ([`Cascade`], eye boxes and approximate landmarks); both
+//!   detect on a downscaled copy and report full-frame coordinates. [`detector_from_model`]
+//!   picks one.
+//! - Measurement ([`observe`]): pose from the landmarks ([`liveness::estimate_pose`]), eye
+//!   openness in eye patches, brightness and sharpness on the full-resolution frame.
+//! - The check ([`run_check`]): drives the liveness core frame by frame, tells the source the
+//!   challenge shown, reports the verdict, each challenge, the timing and, for a passed check
+//!   only, the best frame as an in-memory JPEG ([`BestFrame`]) for the central verification
+//!   call. Local 1:1 matching is a trait without an implementation ([`LocalMatcher`]).
+//! - A near-infrared camera is a seam ([`ir_measures`], [`SourceOptions::ir`]).
+//!
+//! Face images are sensitive personal information (PIPL art. 28). What is wiped, and when:
+//! - every [`Frame`] is zeroed when dropped: in [`run_check`] right after it is judged, except
+//!   the current best-frame candidate, which is zeroed when a better one replaces it or when
+//!   the run ends (passed, failed, source ended or an error);
+//! - every scratch copy of a face (the detectors' downscaled and grey copies, the eye and
+//!   face crops of the measurement, a colour conversion of a captured frame) is zeroed right
+//!   after use;
+//! - the best frame's JPEG lives in a [`zeroize::Zeroizing`] buffer, wiped when the
+//!   [`CheckReport`] holding it is dropped; OpenCV's encoding buffer is wiped at once.
+//!
+//! Nothing here writes an image to disk or a log (`Debug` of a frame or JPEG shows sizes only).
+//! OpenCV's own internal buffers (a camera driver's ring of capture buffers, the DNN's layer
+//! activations) are outside this crate's reach.
 
+mod capture;
+mod cascade;
 mod detect;
 mod frame;
+mod images;
+mod ir;
+mod measure;
+mod pipeline;
+mod reconnect;
 mod source;
+mod yunet;
 
-pub use detect::{Detection, FaceDetector};
-pub use frame::Frame;
-pub use source::{FrameSource, SourceSpec};
+pub use capture::{DeviceSource, VideoFileSource};
+pub use cascade::{Cascade, CascadeKind};
+pub use detect::{Detection, FaceDetector, OPENCV_DATA_ENV, detector_from_model, opencv_data_dir};
+pub use frame::{Frame, wipe_mat};
+pub use images::{DEFAULT_FRAMES_FPS, ImageSequenceSource};
+pub use ir::ir_measures;
+pub use measure::{
+    EYE_PATCH_FRACTION, SHARPNESS_WIDTH, brightness, eye_openness, observe, sharpness,
+};
+pub use pipeline::{
+    BestFrame, ChallengeResult, CheckReport, Consent, JPEG_QUALITY, LocalMatcher, Outcome,
+    RunLimits, Timing, run_check, run_check_with,
+};
+pub use reconnect::{Backoff, Reconnecting};
+pub use source::{FrameSource, SourceOptions, SourceSpec, open_source};
+pub use yunet::YuNet;
 
 /// What went wrong with the camera or the face pipeline (English, for the logs).
 #[derive(Debug, thiserror::Error)]
