@@ -40,5 +40,8 @@ ensure_cargo_tool() {
 # Debian packages every build needs: a C toolchain for crates with C parts (libFuzzer is C++),
 # SQLite (3.35 or newer; Debian 12 has 3.40) for the kiosk store and the central simulator, and
 # OpenCV 4.6 for the camera (the opencv crate generates its bindings with libclang; opencv-data
-# holds the Haar/LBP cascades the kiosk uses when no YuNet model is configured).
-BASE_PACKAGES=(gcc g++ pkg-config libsqlite3-dev libopencv-dev clang libclang-dev opencv-data)
+# holds the Haar/LBP cascades the kiosk uses when no YuNet model is configured); for the Slint
+# touchscreen, the winit backend's keyboard maps and the linuxkms backend's input and udev
+# libraries, and the Noto CJK fonts the UI registers explicitly.
+BASE_PACKAGES=(gcc g++ pkg-config libsqlite3-dev libopencv-dev clang libclang-dev opencv-data
+  libudev-dev libinput-dev libxkbcommon-dev fonts-noto-cjk)

@@ -68,14 +68,49 @@ impl ChallengePlan {
         }
         let mut rng = XorShift64::new(seed);
         let mut all = Challenge::ALL;
-        // Fisher-Yates shuffle.
-        for i in (1..all.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            all.swap(i, j);
-        }
+        shuffle(&mut all, &mut rng);
         Ok(Self {
             challenges: all.iter().copied().take(usize::from(count)).collect(),
         })
+    }
+
+    /// Draws `count` (2 or 3) distinct challenges from `allowed` only, always including
+    /// `required` when given, in a random order: for a detector that judges only some challenges
+    /// reliably (the cascade path judges turns and blinks, not nods; a print waved sideways can
+    /// look like a turn to it, so the blink, which a print cannot do, is required).
+    ///
+    /// # Errors
+    /// [`PlanError::CountOutOfRange`] when `count` is outside 2..=3 or `allowed` (with
+    /// `required`) has fewer than `count` distinct challenges.
+    pub fn draw_among(
+        seed: u64,
+        count: u8,
+        allowed: &[Challenge],
+        required: Option<Challenge>,
+    ) -> Result<Self, PlanError> {
+        if !(2..=3).contains(&count) {
+            return Err(PlanError::CountOutOfRange(count));
+        }
+        let mut pool: Vec<Challenge> = Challenge::ALL
+            .iter()
+            .copied()
+            .filter(|c| allowed.contains(c) || Some(*c) == required)
+            .collect();
+        if pool.len() < usize::from(count) {
+            return Err(PlanError::CountOutOfRange(count));
+        }
+        let mut rng = XorShift64::new(seed);
+        shuffle(&mut pool, &mut rng);
+        let mut chosen: Vec<Challenge> = pool.iter().copied().take(usize::from(count)).collect();
+        if let Some(r) = required {
+            if !chosen.contains(&r) {
+                if let Some(last) = chosen.last_mut() {
+                    *last = r;
+                }
+                shuffle(&mut chosen, &mut rng);
+            }
+        }
+        Ok(Self { challenges: chosen })
     }
 
     /// A fixed plan (for tests and staff-configured sequences), with the same rules: 2 or 3, no repeats.
@@ -98,6 +133,14 @@ impl ChallengePlan {
     #[must_use]
     pub fn challenges(&self) -> &[Challenge] {
         &self.challenges
+    }
+}
+
+/// Fisher-Yates shuffle.
+fn shuffle(items: &mut [Challenge], rng: &mut XorShift64) {
+    for i in (1..items.len()).rev() {
+        let j = (rng.next() % (i as u64 + 1)) as usize;
+        items.swap(i, j);
     }
 }
 
@@ -174,7 +217,36 @@ mod tests {
         }
     }
 
+    #[test]
+    fn draws_among_allowed_refuse_too_small_pools() {
+        use Challenge::*;
+        assert_eq!(
+            ChallengePlan::draw_among(1, 3, &[TurnLeft], Some(Blink)),
+            Err(PlanError::CountOutOfRange(3))
+        );
+        assert_eq!(
+            ChallengePlan::draw_among(1, 2, &[TurnLeft, Blink], None)
+                .unwrap()
+                .challenges()
+                .len(),
+            2
+        );
+    }
+
     proptest! {
+        #[test]
+        fn drawn_among_allowed_stays_inside_and_keeps_the_required_one(seed in any::<u64>(), count in 2u8..=3) {
+            use Challenge::*;
+            let allowed = [TurnLeft, TurnRight, Blink];
+            let plan = ChallengePlan::draw_among(seed, count, &allowed, Some(Blink)).unwrap();
+            let c = plan.challenges();
+            prop_assert_eq!(c.len(), usize::from(count));
+            prop_assert!(c.iter().all(|x| allowed.contains(x)));
+            prop_assert!(c.contains(&Blink));
+            let set: std::collections::HashSet<_> = c.iter().collect();
+            prop_assert_eq!(set.len(), c.len());
+        }
+
         #[test]
         fn plan_has_two_or_three_distinct_challenges_never_only_blinks(seed in any::<u64>(), count in 2u8..=3) {
             let plan = ChallengePlan::draw(seed, count).unwrap();

@@ -22,9 +22,17 @@
 //! `DEMO` and `CALLED` lines just before their `OK`. The built-in card holders' booking codes
 //! and case numbers are also logged at `info` on start. It serves until `quit`, SIGTERM or
 //! SIGINT.
+//!
+//! `kiosk-sim camera` renders a scripted camera sequence (`--scenario cooperative`,
+//! `still-photo`, `moved-photo`, `two-faces`, `no-face` or `walk-away`) from a face photo into
+//! a folder of numbered PNG frames (`--out-dir`, read back by `frames:DIR`) or an MJPG AVI file
+//! (`--video`, read back by `video:FILE`), and prints one JSON line: `frames`, `scenario`, `fps`,
+//! `seconds`, `out`. With no screen to follow, the cooperative citizen performs `--challenges`
+//! in order (the first 1.2 s in, then one every 2 s).
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
+use kiosk_sim::camera::{self as camera_sim, Scenario};
 use kiosk_sim::central::{self, CentralSim, CentralSimConfig, Command, ServerTls};
 use kiosk_sim::idcard::{self, IdcardSim, IdcardSimConfig, Script, Transport, load_card};
 use kiosk_sim::printer::{self, PrinterSim, PrinterSimConfig};
@@ -57,6 +65,76 @@ enum Device {
     /// The hall's central system (the central API over HTTP or mutual TLS, SQLite, synthetic
     /// data), with faults scripted from stdin.
     Central(CentralArgs),
+    /// A camera playing a scripted face sequence built from a photo, written as PNG frames or
+    /// an MJPG AVI file.
+    Camera(CameraArgs),
+}
+
+#[derive(Debug, Args)]
+struct CameraArgs {
+    /// The face photo (JPEG or PNG) of the person, or of the print in the photo attacks.
+    #[arg(long, value_name = "FILE")]
+    photo: PathBuf,
+    /// The second person of `two-faces` (default: the photo's mirror image).
+    #[arg(long, value_name = "FILE")]
+    second_photo: Option<PathBuf>,
+    /// cooperative, still-photo, moved-photo, two-faces, no-face or walk-away.
+    #[arg(long, value_name = "NAME", value_parser = parse_scenario)]
+    scenario: Scenario,
+    /// Challenges the cooperative citizen performs in order, e.g. turn-left,nod,blink.
+    #[arg(long, value_name = "LIST", default_value = "", value_parser = parse_challenge_list)]
+    challenges: ChallengeList,
+    /// Seed of the camera noise and the micro-motion.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    seed: u64,
+    /// Frames per second.
+    #[arg(long, value_name = "N", default_value_t = 15,
+          value_parser = clap::value_parser!(u32).range(1..=120))]
+    fps: u32,
+    /// Length of the sequence in seconds.
+    #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
+    seconds: f64,
+    /// When the walk-away citizen starts to leave, in seconds.
+    #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = parse_seconds)]
+    walk_away_at: f64,
+    /// YuNet model (ONNX) used to find the face in the photo; Haar cascades if omitted.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Folder for 00000.png, 00001.png, ... (created if missing; must hold no PNG files yet).
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "video",
+        conflicts_with = "video"
+    )]
+    out_dir: Option<PathBuf>,
+    /// MJPG AVI file to write instead of frames.
+    #[arg(long, value_name = "FILE.avi")]
+    video: Option<PathBuf>,
+}
+
+/// A parsed `--challenges` list (a newtype: clap would take a bare `Vec` as a repeated flag).
+#[derive(Debug, Clone)]
+struct ChallengeList(Vec<liveness::Challenge>);
+
+fn parse_scenario(s: &str) -> Result<Scenario, String> {
+    s.parse()
+        .map_err(|e: camera_sim::SimCameraError| e.to_string())
+}
+
+fn parse_challenge_list(s: &str) -> Result<ChallengeList, String> {
+    camera_sim::parse_challenges(s)
+        .map(ChallengeList)
+        .map_err(|e| e.to_string())
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=600.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 600"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +256,16 @@ fn main() -> ExitCode {
         )
         .init();
     let cli = Cli::parse();
+    if let Device::Camera(args) = cli.device {
+        // Rendering is synchronous: no runtime.
+        return match run_camera(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("kiosk-sim: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -194,6 +282,7 @@ fn main() -> ExitCode {
             Device::Idcard(args) => run_idcard(args).await,
             Device::Central(args) => run_central(args).await,
             Device::Printer(args) => run_printer(args).await,
+            Device::Camera(_) => Ok(()),
         }
     });
     match result {
@@ -203,6 +292,35 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_camera(args: CameraArgs) -> anyhow::Result<()> {
+    let mut detector = camera::detector_from_model(args.model.as_deref())
+        .context("cannot load the face detector")?;
+    let photo = camera_sim::FacePhoto::load(&args.photo, detector.as_mut())?;
+    let second = args
+        .second_photo
+        .as_deref()
+        .map(|p| camera_sim::FacePhoto::load(p, detector.as_mut()))
+        .transpose()?;
+    let frames = (args.seconds * f64::from(args.fps)).round() as u64;
+    let cfg = camera_sim::ScenarioConfig {
+        scenario: args.scenario,
+        fps: args.fps,
+        seed: args.seed,
+        frames,
+        challenges: args.challenges.0,
+        walk_away_ms: (args.walk_away_at * 1_000.0).round() as u64,
+    };
+    let mut source = camera_sim::ScriptedSource::new(cfg, &photo, second.as_ref())?;
+    let out = match (args.out_dir, args.video) {
+        (_, Some(file)) => camera_sim::Output::Video(file),
+        (Some(dir), None) => camera_sim::Output::Frames(dir),
+        (None, None) => anyhow::bail!("give --out-dir DIR or --video FILE.avi"),
+    };
+    let summary = camera_sim::write_sequence(&mut source, &out, args.scenario.name(), args.fps)?;
+    say(&summary.to_json().to_string());
+    Ok(())
 }
 
 async fn run_idcard(args: IdcardArgs) -> anyhow::Result<()> {

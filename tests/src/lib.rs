@@ -221,3 +221,34 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
+
+/// Environment variable: the folder with the face_recognition test photos (scripts/fetch-face-data).
+pub const PHOTOS_ENV: &str = "KIOSK_FACE_PHOTOS";
+/// Environment variable: the YuNet model file (optional; CI points it at ../shared/models).
+pub const YUNET_ENV: &str = "KIOSK_YUNET_MODEL";
+/// Environment variable: `1` makes a face test fail, instead of skipping, when its data is missing.
+pub const REQUIRE_FACE_DATA_ENV: &str = "KIOSK_REQUIRE_FACE_DATA";
+
+/// The path an environment variable names for a face test, or `None` after printing that the
+/// test did not run; a failure instead when `KIOSK_REQUIRE_FACE_DATA=1` (the test command sets
+/// it when the data is there).
+///
+/// # Panics
+/// When the variable names a missing path, or is unset while the data is required.
+pub fn face_data(var: &str, test: &str) -> Option<PathBuf> {
+    match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(v) => {
+            let p = PathBuf::from(v);
+            assert!(p.exists(), "{var}={} does not exist", p.display());
+            Some(p)
+        }
+        None => {
+            assert!(
+                std::env::var(REQUIRE_FACE_DATA_ENV).as_deref() != Ok("1"),
+                "{test}: {var} is not set and {REQUIRE_FACE_DATA_ENV}=1"
+            );
+            println!("SKIPPED: {test} did not run because {var} is not set");
+            None
+        }
+    }
+}

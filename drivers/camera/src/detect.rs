@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::CameraError;
 use crate::cascade::Cascade;
 use crate::yunet::YuNet;
-use liveness::{BBox, Landmarks};
+use liveness::{BBox, Challenge, ChallengePlan, Landmarks, PlanError};
 use opencv::core::Mat;
 
 /// One face found in a frame, in full-frame pixels (detectors run on a downscaled copy and scale back).
@@ -33,6 +33,26 @@ pub trait FaceDetector {
 
     /// `"yunet"`, `"haar"` or `"lbp"`.
     fn name(&self) -> &'static str;
+
+    /// The challenges this detector's landmarks judge reliably, and the one every plan must
+    /// include (see [`draw_plan`]). Default: all four, none required (YuNet).
+    fn challenges(&self) -> (&'static [Challenge], Option<Challenge>) {
+        (&Challenge::ALL, None)
+    }
+}
+
+/// Draws the kiosk's random plan of `count` challenges (2 or 3) among those `detector` judges
+/// reliably ([`FaceDetector::challenges`]).
+///
+/// # Errors
+/// [`PlanError`] when `count` is out of range or the detector judges too few challenges.
+pub fn draw_plan<D: FaceDetector + ?Sized>(
+    detector: &D,
+    seed: u64,
+    count: u8,
+) -> Result<ChallengePlan, PlanError> {
+    let (allowed, required) = detector.challenges();
+    ChallengePlan::draw_among(seed, count, allowed, required)
 }
 
 impl<D: FaceDetector + ?Sized> FaceDetector for Box<D> {
@@ -42,6 +62,10 @@ impl<D: FaceDetector + ?Sized> FaceDetector for Box<D> {
 
     fn name(&self) -> &'static str {
         (**self).name()
+    }
+
+    fn challenges(&self) -> (&'static [Challenge], Option<Challenge>) {
+        (**self).challenges()
     }
 }
 

@@ -47,7 +47,9 @@ mod yunet;
 
 pub use capture::{DeviceSource, VideoFileSource};
 pub use cascade::{Cascade, CascadeKind};
-pub use detect::{Detection, FaceDetector, OPENCV_DATA_ENV, detector_from_model, opencv_data_dir};
+pub use detect::{
+    Detection, FaceDetector, OPENCV_DATA_ENV, detector_from_model, draw_plan, opencv_data_dir,
+};
 pub use frame::{Frame, wipe_mat};
 pub use images::{DEFAULT_FRAMES_FPS, ImageSequenceSource};
 pub use ir::ir_measures;

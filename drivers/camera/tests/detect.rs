@@ -69,8 +69,15 @@ fn a_group_has_several_faces() {
         let found = det.detect(&group).unwrap();
         // LBP misses the tilted head here, and the Haar fallback does not run once LBP found
         // a face: two faces, still "more than one person" for the check.
-        let want = if which.starts_with("lbp") { 2..=3 } else { 3..=3 };
-        assert!(want.contains(&found.len()), "{which} in the group: {found:?}");
+        let want = if which.starts_with("lbp") {
+            2..=3
+        } else {
+            3..=3
+        };
+        assert!(
+            want.contains(&found.len()),
+            "{which} in the group: {found:?}"
+        );
         // One face per person: each third of the frame holds at most one box centre.
         let mut per_person = [0; 3];
         for d in &found {
