@@ -10,6 +10,7 @@ use crate::domain::{
     LandRightNature, MortgageKind, PickupMethod, QueryNumber, QueryPurpose, RatingLevel,
     RatingReason, RecordStatus, RightType, SeizureKind, UnitCode, VerificationCode,
 };
+use crate::journal::{JournalEvent, JournalFlow};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::{Date, OffsetDateTime};
@@ -78,6 +79,10 @@ pub enum ErrorCode {
     AlreadyRated,
     /// The idempotency key was used before with a different request body.
     IdempotencyConflict,
+    /// A journal upload does not continue the chain central holds for the kiosk (a gap, a
+    /// different `prev_hash`, an entry whose hash does not match, or a different entry under a
+    /// number central already holds).
+    JournalChainBroken,
     /// The case has nothing to pay, or is already paid.
     NothingToPay,
     /// The pickup method cannot be changed any more.
@@ -1021,39 +1026,65 @@ pub struct HeartbeatReply {
     pub config: std::collections::BTreeMap<String, String>,
 }
 
-/// One journal record (no biometrics, no full ID numbers).
+/// The most entries one journal upload may carry.
+pub const JOURNAL_UPLOAD_MAX_ENTRIES: usize = 500;
+
+/// One entry of a kiosk's session journal, with its place in the hash chain (no biometrics, no
+/// ID numbers, no names, no phone numbers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct JournalRecord {
-    /// Sequence number in the kiosk's journal.
+#[schema(example = json!({"seq": 1, "time": "2026-11-28T01:05:12.345Z", "session_id": "6f1c2a4e-8d3b-4c1a-9e2f-0a1b2c3d4e5f", "flow": "walk_in", "event": {"type": "session_started"}, "prev_hash": "0000000000000000000000000000000000000000000000000000000000000000", "hash": "84dfc462b6b4fa377b5e2eed64819818a2d902dcc04f3c1711ecd169029eb675"}))]
+pub struct JournalEntry {
+    /// Position in the kiosk's journal: 1, 2, 3, ... without gaps.
+    #[schema(minimum = 1)]
     pub seq: u64,
-    /// The session.
-    pub session_id: String,
+    /// When, on the kiosk's clock, in UTC (RFC 3339, as hashed: `YYYY-MM-DDTHH:MM:SS.mmmZ`).
+    #[schema(format = DateTime)]
+    pub time: String,
+    /// The session the entry belongs to.
+    pub session_id: Uuid,
     /// The flow.
-    pub flow: String,
-    /// The step.
-    pub step: String,
-    /// The outcome.
-    pub outcome: String,
-    /// When (kiosk clock, corrected).
-    #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub at: OffsetDateTime,
-    /// Hash chain: this record's hash, hex.
+    pub flow: JournalFlow,
+    /// What happened.
+    pub event: JournalEvent,
+    /// The previous entry's hash, lowercase hex (64 zeros for the first entry).
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub prev_hash: String,
+    /// This entry's hash, lowercase hex: SHA-256 of the 32 bytes of `prev_hash` followed by the
+    /// entry's canonical bytes, the compact JSON
+    /// `{"seq":N,"time":"…","session":"…","kiosk":"…","flow":"…","event":{…}}` with the fields in
+    /// that order, `kiosk` the upload's `kiosk_id`, and the event's fields in the order this
+    /// document lists them.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub hash: String,
 }
 
-/// Request: upload journal records (`Idempotency-Key` required).
+/// Request: upload a run of journal entries (`Idempotency-Key` required).
+///
+/// The entries are consecutive (`seq` without gaps, each `prev_hash` the previous entry's `hash`)
+/// and continue the chain central holds for the kiosk: the first new entry's `prev_hash` is the
+/// hash of the last entry central holds (64 zeros if none). Entries central already holds with the
+/// same hash are skipped (an upload repeated under a new key); any other break is refused with
+/// `409 journal_chain_broken`. An empty upload asks how far central's copy reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"kiosk_id": "demo-kiosk", "entries": [{"seq": 1, "time": "2026-11-28T01:05:12.345Z", "session_id": "6f1c2a4e-8d3b-4c1a-9e2f-0a1b2c3d4e5f", "flow": "walk_in", "event": {"type": "session_started"}, "prev_hash": "0000000000000000000000000000000000000000000000000000000000000000", "hash": "84dfc462b6b4fa377b5e2eed64819818a2d902dcc04f3c1711ecd169029eb675"}]}))]
 pub struct JournalUpload {
-    /// Records, in order.
-    pub records: Vec<JournalRecord>,
+    /// The kiosk the journal belongs to: the signing kiosk (it is part of every entry's hash).
+    #[schema(min_length = 1, max_length = 64)]
+    pub kiosk_id: String,
+    /// Entries, in order.
+    #[schema(max_items = 500)]
+    pub entries: Vec<JournalEntry>,
 }
 
-/// Response: journal records accepted.
+/// Response: journal entries accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"accepted_up_to": 1, "last_hash": "84dfc462b6b4fa377b5e2eed64819818a2d902dcc04f3c1711ecd169029eb675"}))]
 pub struct JournalReceipt {
-    /// Highest sequence number central holds.
+    /// Highest sequence number central holds for the kiosk (0: none).
     pub accepted_up_to: u64,
+    /// The hash of that entry, hex (64 zeros when central holds none).
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub last_hash: String,
 }
 
 /// Response: the server's clock.

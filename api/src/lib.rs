@@ -5,6 +5,7 @@
 //! - [`domain`]: the registration domain's values with strict parsers (unit codes, certificate
 //!   numbers, district codes, business and right types, case stages, pickup methods, ratings);
 //! - [`dto`]: every request and response body;
+//! - [`journal`]: the session journal's events and its hash chain (canonical bytes, hashes);
 //! - [`signing`]: the request signature both sides compute;
 //! - [`spec`]: the OpenAPI 3.1 document, generated from these types and committed as
 //!   `api/central.yaml` (a test keeps the two equal).
@@ -13,5 +14,6 @@
 
 pub mod domain;
 pub mod dto;
+pub mod journal;
 pub mod signing;
 pub mod spec;

@@ -390,9 +390,10 @@ fn heartbeat() {}
 #[utoipa::path(post, path = "/v1/kiosk/journal", tag = "kiosk",
     params(SignedIdempotent), request_body = JournalUpload,
     responses(
-        (status = 200, description = "Accepted", body = JournalReceipt),
-        (status = 400, description = "Records out of order", body = ErrorBody),
+        (status = 200, description = "Accepted: how far central's copy of the journal reaches", body = JournalReceipt),
+        (status = 400, description = "Malformed upload, or kiosk_id is not the signing kiosk", body = ErrorBody),
         (status = 401, description = "Signature refused", body = ErrorBody),
+        (status = 409, description = "journal_chain_broken, idempotency_conflict", body = ErrorBody),
     ),
     security(("kiosk_signature" = [])))]
 fn upload_journal() {}

@@ -2,7 +2,8 @@
 //!
 //! With no arguments it runs on its embedded defaults: the simulated devices stand in for the
 //! hardware and the real drivers talk to them over the same bytes real devices use. Subcommands
-//! are diagnostics for installers (`kiosk idcard read`, `kiosk idcard watch`).
+//! are diagnostics for installers (`kiosk idcard read`, `kiosk idcard watch`, `kiosk journal
+//! verify`, ...).
 
 mod cli;
 mod demo;
@@ -14,6 +15,9 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "kiosk", version, about)]
 struct Args {
+    /// The configuration file (real hardware); without it the embedded demo runs.
+    #[arg(long, global = true)]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -29,6 +33,16 @@ enum Command {
     /// Ticket-printer diagnostics.
     #[command(subcommand)]
     Printer(cli::print::PrinterCommand),
+    /// Face-camera diagnostics: detection on an image, the liveness check on a source.
+    #[command(subcommand)]
+    Face(cli::face::FaceCommand),
+    /// Session-journal diagnostics: verify the hash chain, show the last entries.
+    #[command(subcommand)]
+    Journal(cli::journal::JournalCommand),
+    /// Checks the configuration, devices, fonts, CUPS, central and the store.
+    Doctor(cli::doctor::DoctorArgs),
+    /// Scripted journeys through every flow, headless: screenshots and printouts into a folder.
+    Demo(cli::demo_out::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,12 +64,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let Some(command) = args.command else {
+        // The kiosk itself: the touchscreen (if any) needs the main thread.
+        return demo::main(&runtime, args.config.as_deref());
+    };
     runtime.block_on(async {
-        match args.command {
-            Some(Command::Idcard(command)) => cli::idcard::run(command).await,
-            Some(Command::Print(command)) => cli::print::run(command).await,
-            Some(Command::Printer(command)) => cli::print::run_printer(command).await,
-            None => demo::run().await,
+        match command {
+            Command::Idcard(command) => cli::idcard::run(command).await,
+            Command::Print(command) => cli::print::run(command).await,
+            Command::Printer(command) => cli::print::run_printer(command).await,
+            Command::Face(command) => cli::face::run(command).await,
+            Command::Journal(command) => cli::journal::run(command),
+            Command::Doctor(a) => cli::doctor::run(args.config.as_deref(), a).await,
+            Command::Demo(a) => cli::demo_out::run(a),
         }
     })
 }

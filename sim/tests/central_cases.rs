@@ -13,10 +13,12 @@ mod central_support;
 
 use central_api::domain::{CaseStage, CaseStatus, PickupMethod};
 use central_api::dto::{
-    CaseProgress, Catalogue, ErrorCode, Faq, Fees, HeartbeatReply, JournalReceipt, PaymentOrder,
-    PaymentState, Pickup, QuestionReceipt, RatingReceipt,
+    CaseProgress, Catalogue, ErrorCode, Faq, Fees, HeartbeatReply, JournalEntry, JournalReceipt,
+    JournalUpload, PaymentOrder, PaymentState, Pickup, QuestionReceipt, RatingReceipt,
 };
-use central_support::{Call, Client, start};
+use central_api::journal::{self, ExitReason, JournalEvent, JournalFlow};
+use central_support::{Call, Client, Reply, start};
+use kiosk_sim::central::DEMO_KIOSK_ID;
 use serde_json::json;
 
 fn case_of(sim: &kiosk_sim::central::CentralSim, holder: usize) -> String {
@@ -349,50 +351,134 @@ async fn heartbeat_carries_the_configuration() {
     sim.shutdown().await;
 }
 
-fn record(seq: u64) -> serde_json::Value {
-    json!({"seq": seq, "session_id": "s1", "flow": "records", "step": "print", "outcome": "ok",
-        "at": "2026-11-28T10:00:00+08:00", "hash": format!("{seq:064x}")})
+/// `n` entries of a real chain for `kiosk`, from entry `first` on after `prev`.
+fn chain(kiosk: &str, first: u64, n: u64, prev: [u8; 32]) -> Vec<JournalEntry> {
+    let mut prev = prev;
+    (first..first + n)
+        .map(|seq| {
+            let entry = entry(kiosk, seq, prev, JournalEvent::SessionStarted);
+            prev = hex::decode(&entry.hash).unwrap().try_into().unwrap();
+            entry
+        })
+        .collect()
+}
+
+/// Entry `seq` of `kiosk`'s journal after `prev`, with its hash computed.
+fn entry(kiosk: &str, seq: u64, prev: [u8; 32], event: JournalEvent) -> JournalEntry {
+    let time = format!("2026-11-28T02:{:02}:00.000Z", seq % 60);
+    let session = uuid::Uuid::from_u128(u128::from(seq / 3));
+    let canonical = journal::canonical_bytes(
+        seq,
+        &time,
+        &session.hyphenated().to_string(),
+        kiosk,
+        JournalFlow::RecordsQuery.as_str(),
+        &journal::event_json(&event),
+    );
+    JournalEntry {
+        seq,
+        time,
+        session_id: session,
+        flow: JournalFlow::RecordsQuery,
+        event,
+        prev_hash: hex::encode(prev),
+        hash: hex::encode(journal::chain_hash(&prev, &canonical)),
+    }
+}
+
+fn upload(entries: &[JournalEntry]) -> JournalUpload {
+    JournalUpload {
+        kiosk_id: DEMO_KIOSK_ID.into(),
+        entries: entries.to_vec(),
+    }
 }
 
 #[tokio::test]
-async fn journal_in_order() {
+async fn journal_chain_continuity() {
     let sim = start().await;
     let client = Client::new(&sim);
+    let entries = chain(DEMO_KIOSK_ID, 1, 6, journal::GENESIS);
+    let broken = |reply: Reply| {
+        let body = reply.assert_error(409, ErrorCode::JournalChainBroken);
+        assert!(!body.message_zh.is_empty());
+        body.message
+    };
     let receipt: JournalReceipt = client
-        .post(
-            "/v1/kiosk/journal",
-            &json!({"records": [record(1), record(2), record(3)]}),
-        )
+        .post("/v1/kiosk/journal", &upload(&entries[..3]))
         .await
         .expect(200);
     assert_eq!(receipt.accepted_up_to, 3);
-    // Records already held are skipped; the new ones accepted.
-    let receipt: JournalReceipt = client
-        .post(
-            "/v1/kiosk/journal",
-            &json!({"records": [record(2), record(3), record(4)]}),
-        )
+    assert_eq!(receipt.last_hash, entries[2].hash);
+
+    // The same batch under the same key: the first answer, nothing applied twice.
+    let key = uuid::Uuid::new_v4().to_string();
+    let first: JournalReceipt = client
+        .ask(Call::post("/v1/kiosk/journal", &upload(&entries[3..4])).key(&key))
         .await
         .expect(200);
-    assert_eq!(receipt.accepted_up_to, 4);
-    client
-        .post(
-            "/v1/kiosk/journal",
-            &json!({"records": [record(6), record(5)]}),
-        )
-        .await
-        .assert_error(400, ErrorCode::BadRequest);
-    client
-        .post(
-            "/v1/kiosk/journal",
-            &json!({"records": [record(7), record(7)]}),
-        )
-        .await
-        .assert_error(400, ErrorCode::BadRequest);
-    let receipt: JournalReceipt = client
-        .post("/v1/kiosk/journal", &json!({"records": []}))
+    let again: JournalReceipt = client
+        .ask(Call::post("/v1/kiosk/journal", &upload(&entries[3..4])).key(&key))
         .await
         .expect(200);
-    assert_eq!(receipt.accepted_up_to, 4);
+    assert_eq!((first.accepted_up_to, again.accepted_up_to), (4, 4));
+
+    // Entries already held are skipped (a batch repeated under a new key); the new one is kept.
+    let receipt: JournalReceipt = client
+        .post("/v1/kiosk/journal", &upload(&entries[2..5]))
+        .await
+        .expect(200);
+    assert_eq!(receipt.accepted_up_to, 5);
+
+    // A gap: entry 7 without 6.
+    let later = chain(
+        DEMO_KIOSK_ID,
+        7,
+        1,
+        hex::decode(&entries[5].hash).unwrap().try_into().unwrap(),
+    );
+    let message = broken(client.post("/v1/kiosk/journal", &upload(&later)).await);
+    assert!(message.contains("entry 7"), "{message}");
+    // A changed entry whose hash was not recomputed.
+    let mut changed = entries[5].clone();
+    changed.event = JournalEvent::SessionEnded {
+        exit: ExitReason::Done,
+    };
+    broken(client.post("/v1/kiosk/journal", &upload(&[changed])).await);
+    // A different entry 5 (its own hash right) where central holds another.
+    let fork = entry(
+        DEMO_KIOSK_ID,
+        5,
+        hex::decode(&entries[3].hash).unwrap().try_into().unwrap(),
+        JournalEvent::SessionEnded {
+            exit: ExitReason::Home,
+        },
+    );
+    broken(client.post("/v1/kiosk/journal", &upload(&[fork])).await);
+    // Entry 6 chained to something else than entry 5.
+    let stray = entry(DEMO_KIOSK_ID, 6, [7; 32], JournalEvent::SessionStarted);
+    broken(client.post("/v1/kiosk/journal", &upload(&[stray])).await);
+    // Another kiosk's journal under this kiosk's signature.
+    let other = JournalUpload {
+        kiosk_id: "BJ-CY-KIOSK-99".into(),
+        entries: chain("BJ-CY-KIOSK-99", 1, 1, journal::GENESIS),
+    };
+    client
+        .post("/v1/kiosk/journal", &other)
+        .await
+        .assert_error(400, ErrorCode::BadRequest);
+    // Refused uploads kept nothing: the chain goes on from 5.
+    let receipt: JournalReceipt = client
+        .post("/v1/kiosk/journal", &upload(&[]))
+        .await
+        .expect(200);
+    assert_eq!(receipt.accepted_up_to, 5);
+    let receipt: JournalReceipt = client
+        .post("/v1/kiosk/journal", &upload(&entries[5..]))
+        .await
+        .expect(200);
+    assert_eq!(
+        (receipt.accepted_up_to, receipt.last_hash.as_str()),
+        (6, entries[5].hash.as_str())
+    );
     sim.shutdown().await;
 }

@@ -32,6 +32,10 @@ fn client_for(sim: &CentralSim) -> CentralClient {
     CentralClient::new(config).unwrap()
 }
 
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn jpeg() -> String {
     // SOI, APP0 marker start, then filler: central checks it is JPEG, not what it shows.
     let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
@@ -594,23 +598,46 @@ async fn every_operation_against_the_simulator_within_the_contract() {
     let reply = client.heartbeat(&heartbeat, Uuid::new_v4()).await.unwrap();
     assert!((reply.server_time - OffsetDateTime::now_utc()).abs() < time::Duration::seconds(5));
     cover("POST", "/v1/kiosk/heartbeat");
-    let journal = JournalUpload {
-        records: vec![JournalRecord {
-            seq: 1,
-            session_id: "s-1".into(),
-            flow: "records_query".into(),
-            step: "certificate_printed".into(),
-            outcome: "ok".into(),
+    // A real journal entry, written by the kiosk's own journal, uploaded as its outbox would.
+    let dir = kiosk_e2e::temp_dir("central-client-journal");
+    let store = kiosk::store::Store::open(dir.join("kiosk.sqlite3")).unwrap();
+    let appended = store
+        .journal()
+        .append(&kiosk::store::journal::NewEntry {
             at: now,
-            hash: "00".repeat(32),
-        }],
+            session: Uuid::new_v4(),
+            kiosk: "demo-kiosk",
+            flow: central_api::journal::JournalFlow::RecordsQuery,
+            event: central_api::journal::JournalEvent::SessionStarted,
+        })
+        .unwrap();
+    let journal = JournalUpload {
+        kiosk_id: "demo-kiosk".into(),
+        entries: vec![appended.to_dto()],
     };
     request_ok(&contract, "POST", "/v1/kiosk/journal", &journal);
     let receipt = client
         .upload_journal(&journal, Uuid::new_v4())
         .await
         .unwrap();
-    assert_eq!(receipt.accepted_up_to, 1);
+    assert_eq!(
+        (receipt.accepted_up_to, receipt.last_hash),
+        (1, hex_of(&appended.hash))
+    );
+    // The same entry changed after it was hashed: central refuses the break.
+    let mut changed = journal.clone();
+    changed.entries[0].event = central_api::journal::JournalEvent::SessionEnded {
+        exit: central_api::journal::ExitReason::Done,
+    };
+    let (status, body) = refused(
+        client
+            .upload_journal(&changed, Uuid::new_v4())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((status, body.code), (409, ErrorCode::JournalChainBroken));
+    drop(store);
+    let _ = std::fs::remove_dir_all(dir);
     cover("POST", "/v1/kiosk/journal");
 
     let all: std::collections::BTreeSet<(String, String)> =

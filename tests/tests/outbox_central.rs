@@ -8,8 +8,9 @@
     reason = "test helpers fail loudly"
 )]
 
-use central_api::dto::{JournalRecord, JournalUpload, QuestionRequest};
+use central_api::dto::{JournalEntry, JournalUpload, QuestionRequest};
 use kiosk::central::{CentralClient, CentralDeliverer, ClientConfig};
+use kiosk::store::journal::{JournalEvent, JournalFlow, NewEntry};
 use kiosk::store::{Method, NewRecord, OutboxKind, StopReason, Store, replay};
 use kiosk_sim::central::CentralSimConfig;
 use std::time::Duration;
@@ -37,17 +38,37 @@ fn question(i: usize) -> NewRecord {
     }
 }
 
-fn journal(seq: u64) -> NewRecord {
+/// Eleven entries of a real journal chain, written by the kiosk's journal.
+fn journal_chain() -> Vec<JournalEntry> {
+    let dir = kiosk_e2e::temp_dir("outbox-central-journal");
+    let store = Store::open(dir.join("journal.sqlite3")).unwrap();
+    let entries = (0..11)
+        .map(|i| {
+            store
+                .journal()
+                .append(&NewEntry {
+                    at: OffsetDateTime::now_utc(),
+                    session: Uuid::from_u128(i),
+                    kiosk: "demo-kiosk",
+                    flow: JournalFlow::WalkIn,
+                    event: JournalEvent::Outcome {
+                        outcome: "ticket_printed".into(),
+                    },
+                })
+                .unwrap()
+                .to_dto()
+        })
+        .collect();
+    drop(store);
+    let _ = std::fs::remove_dir_all(dir);
+    entries
+}
+
+/// An outbox record uploading one journal entry (central refuses out-of-order entries).
+fn journal(entry: &JournalEntry) -> NewRecord {
     let body = JournalUpload {
-        records: vec![JournalRecord {
-            seq,
-            session_id: format!("s-{seq}"),
-            flow: "walk_in".into(),
-            step: "ticket_printed".into(),
-            outcome: "ok".into(),
-            at: OffsetDateTime::now_utc(),
-            hash: format!("{seq:064x}"),
-        }],
+        kiosk_id: "demo-kiosk".into(),
+        entries: vec![entry.clone()],
     };
     NewRecord {
         kind: OutboxKind::Journal,
@@ -73,9 +94,10 @@ async fn queued_while_central_is_down_replayed_in_order_when_it_returns() {
 
     // Central is down: state changes queue up.
     sim.faults().set_outage(true);
-    for i in 0..10 {
+    let chain = journal_chain();
+    for (i, entry) in chain.iter().take(10).enumerate() {
         store.enqueue(&question(i)).unwrap();
-        store.enqueue(&journal(i as u64 + 1)).unwrap();
+        store.enqueue(&journal(entry)).unwrap();
     }
     let mut deliverer = CentralDeliverer::new(&client);
     let report = replay(&store, &mut deliverer, now_ms(), 100).await.unwrap();
@@ -103,7 +125,7 @@ async fn queued_while_central_is_down_replayed_in_order_when_it_returns() {
     let mut config = ClientConfig::new(sim.base_url(), "demo-kiosk", b"demo-key".to_vec());
     config.backoff = Duration::from_millis(10);
     let retrying = CentralClient::new(config).unwrap();
-    store.enqueue(&journal(11)).unwrap();
+    store.enqueue(&journal(&chain[10])).unwrap();
     sim.faults().lose_next(1);
     let report = replay(&store, &mut CentralDeliverer::new(&retrying), now_ms(), 100)
         .await
@@ -111,7 +133,13 @@ async fn queued_while_central_is_down_replayed_in_order_when_it_returns() {
     assert_eq!((report.delivered, report.remaining), (1, 0), "{report:?}");
     assert_eq!(sim.stats().idempotent_replays, 1);
     let receipt = retrying
-        .upload_journal(&JournalUpload { records: vec![] }, Uuid::new_v4())
+        .upload_journal(
+            &JournalUpload {
+                kiosk_id: "demo-kiosk".into(),
+                entries: vec![],
+            },
+            Uuid::new_v4(),
+        )
         .await
         .unwrap();
     assert_eq!(

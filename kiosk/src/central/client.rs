@@ -703,7 +703,8 @@ impl CentralClient {
         self.json(call).await
     }
 
-    /// Uploads journal records.
+    /// Uploads a run of journal entries; `409 journal_chain_broken` when it does not continue
+    /// the chain central holds for the kiosk.
     pub async fn upload_journal(
         &self,
         request: &JournalUpload,

@@ -1,4 +1,5 @@
-//! The kiosk's own SQLite store: the offline outbox and the service-guide cache.
+//! The kiosk's own SQLite store: the offline outbox, the session journal and the service-guide
+//! cache.
 //!
 //! The outbox holds the state changes that must reach central even when central is unreachable
 //! (check-ins accepted offline, ratings, questions, journal records, heartbeats). A record is
@@ -6,6 +7,9 @@
 //! only after central has confirmed it ([`replay`]); a crash at any point costs at most a second
 //! delivery of the record in flight, under the same idempotency key, which central deduplicates.
 //! Records central refuses for good move to the dead letters, where they are kept, not lost.
+//!
+//! The journal ([`journal`]) is the append-only, hash-chained record of every session, uploaded
+//! to central through the outbox.
 //!
 //! The cache keeps the catalogue, FAQ and materials so that the service guide works offline.
 //!
@@ -15,8 +19,9 @@
 //!   an `Arc`. [`replay`] is the one async function; it does its store steps inline (see there).
 //! - The store never reads the clock: callers pass the time in, as unix milliseconds (`*_ms`).
 //! - Bodies are opaque bytes (JSON for the outbox) and may contain personal data. The store does
-//!   not inspect or mask them: whoever enqueues masks first (the journal module masks ID numbers
-//!   before it enqueues a journal record). The file is created readable by its owner only.
+//!   not inspect or mask them: whoever enqueues masks first (journal uploads carry no ID
+//!   number at all: the journal refuses text that looks like one). The file is created
+//!   readable by its owner only.
 //! - The store does not panic on what it reads: a row that cannot be decoded is reported as
 //!   [`StoreError::CorruptRow`], and an undecodable outbox head is moved to the dead letters so it
 //!   cannot block the queue.
@@ -25,6 +30,7 @@
 
 mod cache;
 mod error;
+pub mod journal;
 mod outbox;
 mod replay;
 mod schema;
@@ -40,6 +46,7 @@ use rusqlite::Connection;
 
 pub use cache::CachedEntry;
 pub use error::StoreError;
+pub use journal::{Journal, JournalError};
 pub use outbox::{
     DeadLetter, KeyHolder, MAX_BODY_BYTES, MAX_KEY_BYTES, MAX_PATH_BYTES, MAX_REASON_BYTES, Method,
     NewRecord, OutboxKind, OutboxRecord, Seq, UnknownName,

@@ -260,28 +260,9 @@ impl Store {
     /// written. (A caller that retries an enqueue after a crash can treat that as success.) A key
     /// whose record was delivered and removed is accepted again; central deduplicates it.
     pub fn enqueue(&self, record: &NewRecord) -> Result<Seq, StoreError> {
-        validate(record)?;
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some(held_by) = find_key(&tx, &record.idempotency_key)? {
-            return Err(StoreError::DuplicateKey {
-                key: record.idempotency_key.clone(),
-                held_by,
-            });
-        }
-        tx.prepare_cached(
-            "INSERT INTO outbox (kind, idempotency_key, method, path, body, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
-            record.kind.as_str(),
-            record.idempotency_key,
-            record.method.as_str(),
-            record.path,
-            record.body,
-            record.created_at_ms,
-        ])?;
-        let seq = Seq(tx.last_insert_rowid());
+        let seq = insert_record(&tx, record)?;
         tx.commit()?;
         Ok(seq)
     }
@@ -426,6 +407,31 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Inserts `record` inside the caller's write transaction (the enqueue step that another
+/// table's change can share, so both commit or neither does): validated, key checked.
+pub(super) fn insert_record(tx: &Connection, record: &NewRecord) -> Result<Seq, StoreError> {
+    validate(record)?;
+    if let Some(held_by) = find_key(tx, &record.idempotency_key)? {
+        return Err(StoreError::DuplicateKey {
+            key: record.idempotency_key.clone(),
+            held_by,
+        });
+    }
+    tx.prepare_cached(
+        "INSERT INTO outbox (kind, idempotency_key, method, path, body, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        record.kind.as_str(),
+        record.idempotency_key,
+        record.method.as_str(),
+        record.path,
+        record.body,
+        record.created_at_ms,
+    ])?;
+    Ok(Seq(tx.last_insert_rowid()))
 }
 
 /// Checks the documented limits before anything is written.

@@ -41,6 +41,8 @@ const MIGRATIONS: &[&str] = &[
         body       BLOB    NOT NULL,
         fetched_at INTEGER NOT NULL
     );",
+    // Version 2: the session journal (see `journal.rs`).
+    super::journal::MIGRATION,
 ];
 
 /// The schema version this build writes.

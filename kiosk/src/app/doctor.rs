@@ -1,0 +1,450 @@
+//! `kiosk doctor`: checks an installation and says what to fix.
+//!
+//! One [`Check`] per line: the configuration, the reader (answers, SAM id), the ticket printer
+//! (status), the camera (opens, gives a frame), the face model (loads), the fonts (Noto CJK),
+//! the A4 printer (CUPS queue exists and accepts jobs, or the PDF folder is writable), central
+//! (reachable, TLS, clock skew) and the store (writable, the journal's chain verifies).
+
+use super::camera::{Camera, OpenCvCamera, OpenSource};
+use crate::central::CentralClient;
+use crate::config::Config;
+use crate::store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Clock skew beyond which printed times are wrong enough to fix the kiosk's clock.
+pub const MAX_SKEW: Duration = Duration::from_secs(60);
+
+/// One check's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// What was checked (`reader`, `ticket printer`, ...).
+    pub name: &'static str,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found.
+    pub detail: String,
+    /// What to do when it failed.
+    pub fix: Option<String>,
+}
+
+impl Check {
+    fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            name,
+            ok: true,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn fail(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check {
+            name,
+            ok: false,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
+    /// The line `kiosk doctor` prints: `OK   name: detail` or `FAIL name: detail -- fix: ...`.
+    pub fn line(&self) -> String {
+        match &self.fix {
+            None => format!("OK   {}: {}", self.name, self.detail),
+            Some(fix) => format!("FAIL {}: {} -- fix: {fix}", self.name, self.detail),
+        }
+    }
+}
+
+/// Where the A4 output goes.
+#[derive(Debug, Clone)]
+pub enum A4 {
+    /// A CUPS queue on a server.
+    Cups {
+        /// `HOST:PORT`.
+        server: String,
+        /// The queue.
+        queue: String,
+    },
+    /// A PDF folder.
+    PdfDir(PathBuf),
+}
+
+/// What to check.
+pub struct Target {
+    /// Where the configuration came from (`embedded demo defaults` or the file).
+    pub config: String,
+    /// The reader's port.
+    pub reader: idcard::driver::Endpoint,
+    /// The ticket printer.
+    pub printer: escpos::driver::Endpoint,
+    /// The camera.
+    pub camera: Box<dyn Camera>,
+    /// The YuNet model, when configured.
+    pub yunet_model: Option<PathBuf>,
+    /// The A4 output.
+    pub a4: A4,
+    /// Central.
+    pub central: Arc<CentralClient>,
+    /// Whether central is configured over TLS.
+    pub tls: bool,
+    /// The state folder.
+    pub state_dir: PathBuf,
+    /// How long the reader may take to answer.
+    pub reader_patience: Duration,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("config", &self.config)
+            .field("state_dir", &self.state_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Target {
+    /// The target a configuration file describes.
+    ///
+    /// # Errors
+    /// The central client cannot be built from it (a key or certificate file unreadable).
+    pub fn from_config(config: &Config) -> anyhow::Result<Target> {
+        let f = &config.file;
+        let spec = config.camera_source.clone();
+        let open: OpenSource =
+            Box::new(move || ::camera::open_source(&spec, &::camera::SourceOptions::default()));
+        let detector = ::camera::detector_from_model(f.devices.camera.yunet_model.as_deref());
+        let camera: Box<dyn Camera> = match detector {
+            Ok(d) => Box::new(OpenCvCamera::new(open, d)),
+            Err(_) => Box::new(NoDetector(open)),
+        };
+        Ok(Target {
+            config: config.path.display().to_string(),
+            reader: idcard::driver::Endpoint::parse(&f.devices.reader.port, f.devices.reader.baud),
+            printer: escpos::driver::Endpoint::parse(
+                &f.devices.ticket_printer.endpoint,
+                f.devices.ticket_printer.baud,
+            ),
+            camera,
+            yunet_model: f.devices.camera.yunet_model.clone(),
+            a4: match (&f.devices.a4.cups_queue, &f.devices.a4.pdf_dir) {
+                (Some(q), _) => A4::Cups {
+                    server: f.devices.a4.cups_server.clone(),
+                    queue: q.clone(),
+                },
+                (None, Some(d)) => A4::PdfDir(d.clone()),
+                (None, None) => A4::PdfDir(f.store.state_dir.join("pdf")),
+            },
+            central: Arc::new(super::central_client(config)?),
+            tls: f.central.url.starts_with("https://"),
+            state_dir: f.store.state_dir.clone(),
+            reader_patience: Duration::from_secs(8),
+        })
+    }
+}
+
+/// A camera whose detector could not load: probing still opens the source.
+struct NoDetector(OpenSource);
+
+impl Camera for NoDetector {
+    fn face_check(
+        &mut self,
+        _: &std::sync::atomic::AtomicBool,
+    ) -> Result<super::camera::FaceResult, ::camera::CameraError> {
+        Err(::camera::CameraError::BadSpec(
+            "no face detector".to_owned(),
+        ))
+    }
+
+    fn scan_qr(
+        &mut self,
+        _: &std::sync::atomic::AtomicBool,
+        _: &mut dyn FnMut(String),
+    ) -> Result<(), ::camera::CameraError> {
+        Err(::camera::CameraError::BadSpec(
+            "no face detector".to_owned(),
+        ))
+    }
+
+    fn probe(&mut self) -> Result<String, ::camera::CameraError> {
+        let mut source = (self.0)()?;
+        let frame = source
+            .next_frame()?
+            .ok_or_else(|| ::camera::CameraError::BadSpec("no frame".to_owned()))?;
+        let (w, h) = frame.size();
+        Ok(format!("{}: {w}x{h}", source.describe()))
+    }
+}
+
+/// Runs every check, in order.
+pub async fn run(target: Target) -> Vec<Check> {
+    let Target {
+        config,
+        reader: reader_port,
+        printer,
+        mut camera,
+        yunet_model,
+        a4: a4_target,
+        central: client,
+        tls,
+        state_dir,
+        reader_patience,
+    } = target;
+    let mut checks = vec![Check::ok("configuration", config)];
+    checks.push(reader(&reader_port, reader_patience).await);
+    checks.push(ticket_printer(&printer).await);
+    let cam = tokio::task::spawn_blocking(move || camera.probe())
+        .await
+        .unwrap_or_else(|e| Err(::camera::CameraError::BadSpec(e.to_string())));
+    checks.push(match cam {
+        Ok(what) => Check::ok("camera", what),
+        Err(e) => Check::fail(
+            "camera",
+            e.to_string(),
+            "check devices.camera.source and the cable; `v4l2-ctl --list-devices` lists cameras",
+        ),
+    });
+    checks.push(face_model(yunet_model).await);
+    checks.extend(fonts());
+    checks.push(a4(&a4_target).await);
+    checks.extend(central(&client, tls).await);
+    checks.extend(store(&state_dir));
+    checks
+}
+
+async fn reader(port: &idcard::driver::Endpoint, patience: Duration) -> Check {
+    use idcard::driver::{DeviceStatus, ReaderService, ServiceConfig};
+    let service = ReaderService::spawn(port.clone(), ServiceConfig::default());
+    let mut status = service.watch_status();
+    let deadline = tokio::time::Instant::now() + patience;
+    let result = loop {
+        let now = status.borrow_and_update().clone();
+        if now.status == DeviceStatus::Online {
+            break Ok(now);
+        }
+        match tokio::time::timeout_at(deadline, status.changed()).await {
+            Ok(Ok(())) => {}
+            _ => break Err(now),
+        }
+    };
+    service.stop();
+    match result {
+        Ok(s) => Check::ok(
+            "reader",
+            format!(
+                "{port} answers{}",
+                s.sam_id
+                    .map(|id| format!(" (SAM {id})"))
+                    .unwrap_or_default()
+            ),
+        ),
+        Err(s) => Check::fail(
+            "reader",
+            format!(
+                "{port} is {}{}",
+                s.status,
+                s.last_error.map(|e| format!(": {e}")).unwrap_or_default()
+            ),
+            "check devices.reader.port (prefer /dev/serial/by-id/...), the baud rate and the reader's power",
+        ),
+    }
+}
+
+async fn ticket_printer(endpoint: &escpos::driver::Endpoint) -> Check {
+    let mut printer = escpos::driver::TicketPrinter::new(endpoint.clone());
+    match tokio::time::timeout(Duration::from_secs(5), printer.status()).await {
+        Ok(Ok(status)) => match escpos::driver::Fault::of(&status) {
+            None => Check::ok("ticket printer", format!("{} ready", endpoint)),
+            Some(fault) => Check::fail(
+                "ticket printer",
+                format!("{} reports {fault:?}", endpoint),
+                match fault {
+                    escpos::driver::Fault::PaperOut => "load a paper roll",
+                    escpos::driver::Fault::CoverOpen => "close the printer cover",
+                    _ => "check the printer's panel; power-cycle it",
+                },
+            ),
+        },
+        Ok(Err(e)) => Check::fail(
+            "ticket printer",
+            format!("{}: {e}", endpoint),
+            "check devices.ticket_printer.endpoint, the cable and the printer's power",
+        ),
+        Err(_) => Check::fail(
+            "ticket printer",
+            format!("{}: no answer in 5 s", endpoint),
+            "check devices.ticket_printer.endpoint and baud",
+        ),
+    }
+}
+
+async fn face_model(model: Option<PathBuf>) -> Check {
+    let result = tokio::task::spawn_blocking(move || {
+        ::camera::detector_from_model(model.as_deref()).map(|d| d.name())
+    })
+    .await;
+    match result {
+        Ok(Ok(name)) => Check::ok("face model", format!("{name} detector loads")),
+        Ok(Err(e)) => Check::fail(
+            "face model",
+            e.to_string(),
+            "set devices.camera.yunet_model to the YuNet ONNX file, or install opencv-data for the cascades",
+        ),
+        Err(e) => Check::fail("face model", e.to_string(), "report this"),
+    }
+}
+
+fn fonts() -> Vec<Check> {
+    let tickets = match tickets::Fonts::load_default() {
+        Ok(_) => Check::ok("fonts (tickets)", "Noto CJK loads"),
+        Err(e) => Check::fail(
+            "fonts (tickets)",
+            e.to_string(),
+            "apt-get install fonts-noto-cjk",
+        ),
+    };
+    let pdf = match documents::fonts::Fonts::load_default() {
+        Ok(_) => Check::ok("fonts (certificates)", "Noto CJK loads"),
+        Err(e) => Check::fail(
+            "fonts (certificates)",
+            e.to_string(),
+            "apt-get install fonts-noto-cjk",
+        ),
+    };
+    vec![tickets, pdf]
+}
+
+async fn a4(a4: &A4) -> Check {
+    match a4 {
+        A4::PdfDir(dir) => {
+            let probe = dir.join(".kiosk-doctor");
+            let result = std::fs::create_dir_all(dir)
+                .and_then(|()| std::fs::write(&probe, b"ok"))
+                .and_then(|()| std::fs::remove_file(&probe));
+            match result {
+                Ok(()) => Check::ok(
+                    "A4 output",
+                    format!("PDF folder {} writable", dir.display()),
+                ),
+                Err(e) => Check::fail(
+                    "A4 output",
+                    format!("{}: {e}", dir.display()),
+                    "fix devices.a4.pdf_dir or its permissions",
+                ),
+            }
+        }
+        A4::Cups { server, queue } => {
+            let printer =
+                match cups::Printer::on_server(server, queue, cups::PrinterConfig::default()) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return Check::fail(
+                            "A4 printer",
+                            e.to_string(),
+                            "fix devices.a4.cups_server / cups_queue",
+                        );
+                    }
+                };
+            match printer.printer_status().await {
+                Ok(s) if s.accepting_jobs && s.blocking_reason().is_none() => Check::ok(
+                    "A4 printer",
+                    format!(
+                        "CUPS queue {queue} on {server} accepts jobs ({:?})",
+                        s.state
+                    ),
+                ),
+                Ok(s) => Check::fail(
+                    "A4 printer",
+                    format!(
+                        "CUPS queue {queue}: accepting={} reasons={:?}",
+                        s.accepting_jobs, s.reasons
+                    ),
+                    format!("cupsenable {queue} && cupsaccept {queue}; clear the printer's fault"),
+                ),
+                Err(e) => Check::fail(
+                    "A4 printer",
+                    format!("CUPS queue {queue} on {server}: {e}"),
+                    "lpstat -p lists queues; start cups and create the queue (lpadmin)",
+                ),
+            }
+        }
+    }
+}
+
+async fn central(client: &CentralClient, tls: bool) -> Vec<Check> {
+    match client.server_time().await {
+        Ok(_) => {
+            let skew = client.clock_offset_ms();
+            let mut checks = vec![Check::ok(
+                "central",
+                format!(
+                    "reachable{}",
+                    if tls {
+                        " over mutual TLS"
+                    } else {
+                        " (plain HTTP on loopback)"
+                    }
+                ),
+            )];
+            let skew_abs = Duration::from_millis(skew.unsigned_abs());
+            checks.push(if skew_abs <= MAX_SKEW {
+                Check::ok("clock", format!("{skew} ms from central"))
+            } else {
+                Check::fail(
+                    "clock",
+                    format!("{skew} ms from central"),
+                    "enable NTP (timedatectl set-ntp true); printed times use central's clock meanwhile",
+                )
+            });
+            checks
+        }
+        Err(e) => vec![Check::fail(
+            "central",
+            e.to_string(),
+            if tls {
+                "check central.url, the network, and central.client_cert/client_key/ca"
+            } else {
+                "check central.url and the network"
+            },
+        )],
+    }
+}
+
+fn store(state_dir: &std::path::Path) -> Vec<Check> {
+    let path = state_dir.join("kiosk.sqlite");
+    let store = match std::fs::create_dir_all(state_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|()| Store::open(&path).map_err(|e| e.to_string()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            return vec![Check::fail(
+                "store",
+                format!("{}: {e}", path.display()),
+                "fix store.state_dir or its permissions",
+            )];
+        }
+    };
+    let writable = match store.depth() {
+        Ok(depth) => Check::ok(
+            "store",
+            format!("{} writable; outbox depth {depth}", path.display()),
+        ),
+        Err(e) => Check::fail("store", e.to_string(), "check the disk"),
+    };
+    let journal = match store.journal().verify() {
+        Ok(n) => Check::ok("journal", format!("chain of {n} entries verifies")),
+        Err(e) => Check::fail(
+            "journal",
+            e.to_string(),
+            "keep the file for investigation; `kiosk journal verify` shows the break",
+        ),
+    };
+    vec![writable, journal]
+}
+
+/// Whether every check passed.
+pub fn all_ok(checks: &[Check]) -> bool {
+    checks.iter().all(|c| c.ok)
+}

@@ -1,0 +1,826 @@
+//! Scripted journeys through every flow, for `kiosk demo --out DIR` and the mapping tests: the
+//! flows' state machines driven with citizen inputs, device events and central's answers built
+//! from the contract's types (synthetic data; the sample citizen is the flows' test citizen),
+//! under virtual time. Each journey records every new screen and every print job in order.
+
+use anyhow::{Context, Result, anyhow};
+use central_api::domain::{
+    BusinessType, CaseStage, CaseStatus, CoOwnership, LandRightNature, MortgageKind, PickupMethod,
+    QueryPurpose, RatingLevel, RatingReason, RecordStatus, RightType, SeizureKind,
+};
+use central_api::dto::*;
+use flows::{
+    AddressForm, ButtonId, Cached, Completion, Config, Device, DeviceEvent, Effect, FaceOutcome,
+    FlowKind, Input, Intent, Kiosk, Now, PrintFault, PrintJob, QuestionForm, Reply, Screen,
+};
+use idcard::text::{ResidentCard, Validity};
+use idcard::{CardText, Date, Expiry, IdNumber, MaskStyle, Nation, Sensitive, Sex};
+use time::OffsetDateTime;
+use time::macros::{date, datetime};
+use uuid::Uuid;
+
+/// The journeys' clock starts at 2026-11-28 09:00 Beijing time.
+pub const START: OffsetDateTime = datetime!(2026-11-28 09:00 +08:00);
+
+/// The sample citizen's name (synthetic, with a rare character).
+pub const CITIZEN_NAME: &str = "张𠮷英";
+
+/// One screen as the citizen saw it.
+#[derive(Debug, Clone)]
+pub struct Shot {
+    /// The screen.
+    pub screen: Screen,
+    /// The certificate being previewed, on the preview screen.
+    pub certificate: Option<Box<Certificate>>,
+}
+
+/// What a journey produced, in order.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A new screen.
+    Shot(Shot),
+    /// A print job the flow sent.
+    Print(PrintJob),
+}
+
+/// A scripted journey.
+#[derive(Debug, Clone)]
+pub struct Journey {
+    /// Its name (the output folder).
+    pub name: &'static str,
+    /// What it showed and printed.
+    pub events: Vec<Event>,
+}
+
+impl Journey {
+    /// Its screens.
+    pub fn shots(&self) -> impl Iterator<Item = &Shot> {
+        self.events.iter().filter_map(|e| match e {
+            Event::Shot(s) => Some(s),
+            Event::Print(_) => None,
+        })
+    }
+
+    /// Its print jobs.
+    pub fn prints(&self) -> impl Iterator<Item = &PrintJob> {
+        self.events.iter().filter_map(|e| match e {
+            Event::Print(p) => Some(p),
+            Event::Shot(_) => None,
+        })
+    }
+}
+
+/// The names of every journey, in order.
+pub const NAMES: [&str; 8] = [
+    "records",
+    "records-elder",
+    "checkin",
+    "ticket",
+    "case",
+    "guide",
+    "ask-rate",
+    "faults",
+];
+
+/// Every journey.
+pub fn all() -> Result<Vec<Journey>> {
+    NAMES.iter().map(|n| journey(n)).collect()
+}
+
+/// One journey by name.
+pub fn journey(name: &str) -> Result<Journey> {
+    let (name, events) = match name {
+        "records" => ("records", records(false)?),
+        "records-elder" => ("records-elder", records(true)?),
+        "checkin" => ("checkin", checkin()?),
+        "ticket" => ("ticket", ticket_flow()?),
+        "case" => ("case", case()?),
+        "guide" => ("guide", guide()?),
+        "ask-rate" => ("ask-rate", ask_rate()?),
+        "faults" => ("faults", faults()?),
+        other => {
+            return Err(anyhow!(
+                "no journey {other:?} (known: {})",
+                NAMES.join(", ")
+            ));
+        }
+    };
+    Ok(Journey { name, events })
+}
+
+/// The driver: feeds inputs under virtual time and records new screens and print jobs.
+struct D {
+    k: Kiosk,
+    now: Now,
+    events: Vec<Event>,
+    last: Option<Screen>,
+    certificate: Option<Box<Certificate>>,
+}
+
+impl D {
+    fn new() -> D {
+        let mut d = D {
+            k: Kiosk::new(Config::default()),
+            now: Now::new(0, START),
+            events: Vec::new(),
+            last: None,
+            certificate: None,
+        };
+        d.shoot();
+        d
+    }
+
+    fn shoot(&mut self) {
+        let screen = self.k.screen(self.now);
+        if self.last.as_ref() == Some(&screen) {
+            return;
+        }
+        let certificate = (screen.id == flows::ScreenId::Preview)
+            .then(|| self.certificate.clone())
+            .flatten();
+        self.last = Some(screen.clone());
+        self.events.push(Event::Shot(Shot {
+            screen,
+            certificate,
+        }));
+    }
+
+    fn input(&mut self, input: Input) -> &mut D {
+        for effect in self.k.handle(input, self.now) {
+            if let Effect::Print(job) = effect {
+                self.events.push(Event::Print(job));
+            }
+        }
+        self.shoot();
+        self
+    }
+
+    fn intent(&mut self, intent: Intent) -> &mut D {
+        self.input(Input::Citizen(intent))
+    }
+
+    fn press(&mut self, id: ButtonId) -> &mut D {
+        self.intent(Intent::Press(id))
+    }
+
+    fn select(&mut self, i: usize) -> &mut D {
+        self.intent(Intent::Select(i))
+    }
+
+    fn enter(&mut self, text: &str) -> &mut D {
+        self.intent(Intent::Enter(text.into()))
+    }
+
+    fn start(&mut self, flow: FlowKind) -> &mut D {
+        self.intent(Intent::Start(flow))
+    }
+
+    fn card(&mut self, card: CardText) -> &mut D {
+        self.input(Input::Device(DeviceEvent::CardRead(Box::new(card))))
+    }
+
+    fn device(&mut self, device: Device, up: bool) -> &mut D {
+        self.input(Input::Device(DeviceEvent::Status { device, up }))
+    }
+
+    fn done(&mut self, completion: Completion) -> Result<&mut D> {
+        let session = self.k.session().context("no session to complete")?;
+        Ok(self.input(Input::Done {
+            session,
+            completion,
+        }))
+    }
+
+    fn reply(&mut self, reply: Reply) -> Result<&mut D> {
+        if let Reply::Certificate(Ok(c)) = &reply {
+            self.certificate = Some(c.clone());
+        }
+        self.done(Completion::Central(reply))
+    }
+
+    fn wait_ms(&mut self, ms: u64) -> &mut D {
+        self.now = self.now.after_ms(ms);
+        self.input(Input::Tick)
+    }
+
+    /// Moves past the idle screen's notice of the last session.
+    fn settle(&mut self) -> &mut D {
+        self.now = self.now.after_ms(Config::default().notice_ms);
+        self.k.handle(Input::Tick, self.now);
+        self.last = Some(self.k.screen(self.now));
+        self
+    }
+
+    fn finish(self) -> Vec<Event> {
+        self.events
+    }
+}
+
+fn parse<T: std::str::FromStr>(s: &str) -> Result<T>
+where
+    T::Err: std::fmt::Debug,
+{
+    s.parse::<T>().map_err(|e| anyhow!("{s:?}: {e:?}"))
+}
+
+/// A valid synthetic ID number born on the date.
+fn id_number(y: u16, m: u8, d: u8) -> Result<String> {
+    let first = format!("110105{y:04}{m:02}{d:02}002");
+    let bytes: [u8; 17] = first
+        .as_bytes()
+        .try_into()
+        .map_err(|_| anyhow!("ID number length"))?;
+    Ok(format!(
+        "{first}{}",
+        idcard::id_number::check_character(&bytes)
+    ))
+}
+
+/// The sample citizen's card (synthetic), born on the date.
+fn card_born(y: u16, m: u8, d: u8) -> Result<CardText> {
+    Ok(CardText::Resident(ResidentCard {
+        name: Sensitive::new(CITIZEN_NAME, MaskStyle::Name),
+        sex: Sex::Female,
+        nation: Nation::from_code("01").context("nation")?,
+        birth_date: Date::new(y, m, d).context("birth date")?,
+        address: Sensitive::new("北京市朝阳区建国路甲88号", MaskStyle::Address),
+        id_number: IdNumber::parse(&id_number(y, m, d)?).map_err(|e| anyhow!("{e:?}"))?,
+        authority: "北京市公安局朝阳分局".into(),
+        validity: Validity {
+            from: Date::new(2020, 1, 1).context("date")?,
+            to: Expiry::LongTerm,
+        },
+    }))
+}
+
+fn card() -> Result<CardText> {
+    card_born(1949, 12, 31)
+}
+
+fn own_id() -> Result<String> {
+    id_number(1949, 12, 31)
+}
+
+fn verification() -> Verification {
+    Verification {
+        verification_id: Uuid::from_u128(7),
+        expires_at: datetime!(2026-11-28 09:30 +08:00),
+    }
+}
+
+fn unit() -> Result<Unit> {
+    Ok(Unit {
+        unit_code: parse("110105012003GB00001F00020063")?,
+        certificate_number: parse("京(2018)朝阳区不动产权第0001234号")?,
+        right_type: RightType::StateConstructionLandAndHouse,
+        holders: vec![
+            Holder {
+                name: CITIZEN_NAME.into(),
+                id_number: IdNumberDto(own_id()?),
+                share: Some("50%".into()),
+            },
+            Holder {
+                name: "李建国".into(),
+                id_number: IdNumberDto("110105195001010017".into()),
+                share: Some("50%".into()),
+            },
+        ],
+        co_ownership: CoOwnership::InShares,
+        location: "朝阳区建国路甲88号院3号楼2单元1101".into(),
+        building: "3".into(),
+        room: "1101".into(),
+        floor: 11,
+        total_floors: 18,
+        structure: "钢混".into(),
+        areas: Areas {
+            building: "89.56".into(),
+            inner: Some("70.12".into()),
+            shared: Some("19.44".into()),
+        },
+        usage: "住宅".into(),
+        nature: "商品房".into(),
+        land_right_nature: LandRightNature::Granted,
+        land_term_to: Some(date!(2070 - 12 - 31)),
+        registered_on: date!(2018 - 05 - 04),
+        status: RecordStatus::Current,
+        restrictions: vec![
+            Restriction::Mortgage {
+                mortgagee: "中国工商银行北京朝阳支行".into(),
+                proof_number: parse("京(2019)朝阳区不动产证明第0012345号")?,
+                amount_fen: 150_000_000,
+                mortgage_kind: MortgageKind::General,
+                term_from: date!(2019 - 01 - 01),
+                term_to: date!(2039 - 01 - 01),
+            },
+            Restriction::Seizure {
+                court: "北京市朝阳区人民法院".into(),
+                document_number: "(2025)京0105执123号".into(),
+                seizure_kind: SeizureKind::Waiting,
+                term_from: date!(2025 - 03 - 01),
+                term_to: date!(2028 - 03 - 01),
+            },
+        ],
+    })
+}
+
+fn certificate(mut units: Vec<Unit>, purpose: QueryPurpose) -> Result<Box<Certificate>> {
+    // Central masks the co-holders' numbers on the requester's certificate.
+    let own = own_id()?;
+    for holder in units.iter_mut().flat_map(|u| u.holders.iter_mut()) {
+        if holder.id_number.0 != own {
+            holder.id_number = IdNumberDto(super::mask_id(&holder.id_number.0));
+        }
+    }
+    Ok(Box::new(Certificate {
+        query_number: parse("Q20261128000123")?,
+        verification_code: parse("7KX2-9QPM-4RTA")?,
+        verification_url: "https://verify.invalid/7KX2-9QPM-4RTA".into(),
+        issued_at: START,
+        agency: "北京市朝阳区不动产登记中心".into(),
+        agency_phone: "010-12345678".into(),
+        requester_name: CITIZEN_NAME.into(),
+        requester_id_number: IdNumberDto(own_id()?),
+        purpose,
+        units,
+    }))
+}
+
+fn appointment(id: &str, from: OffsetDateTime, until: OffsetDateTime) -> Appointment {
+    Appointment {
+        appointment_id: id.into(),
+        booking_code: "64785520".into(),
+        service_code: "A".into(),
+        service_name: "二手房转移登记".into(),
+        slot_start: datetime!(2026-11-28 10:00 +08:00),
+        slot_end: datetime!(2026-11-28 10:30 +08:00),
+        status: AppointmentStatus::Booked,
+        check_in_from: from,
+        check_in_until: until,
+    }
+}
+
+fn in_window() -> Appointment {
+    appointment(
+        "AP-1",
+        datetime!(2026-11-28 08:50 +08:00),
+        datetime!(2026-11-28 10:20 +08:00),
+    )
+}
+
+fn ticket(number: &str, priority: Priority) -> Ticket {
+    Ticket {
+        ticket_number: number.into(),
+        service_code: "A".into(),
+        service_name: "二手房转移登记".into(),
+        priority,
+        people_ahead: 4,
+        estimated_wait_minutes: 18,
+        window: Some("5".into()),
+        issued_at: START,
+    }
+}
+
+fn topic(code: &str, service: &str) -> Topic {
+    Topic {
+        code: code.into(),
+        name: format!("二手房买卖转移登记 {code}"),
+        business_type: BusinessType::Transfer,
+        applicant_type: "individual".into(),
+        joint_handling: "land_housing_tax".into(),
+        disposition: "sale".into(),
+        usage: "residential".into(),
+        right_type: RightType::StateConstructionLandAndHouse,
+        materials: vec![
+            Material {
+                name: "不动产权证书".into(),
+                original: true,
+                copies: 1,
+                note: None,
+            },
+            Material {
+                name: "买卖双方身份证明".into(),
+                original: true,
+                copies: 1,
+                note: Some("外籍人士提供护照".into()),
+            },
+            Material {
+                name: "存量房买卖合同".into(),
+                original: false,
+                copies: 2,
+                note: None,
+            },
+        ],
+        fee_fen: 8000,
+        service_code: service.into(),
+        time_limit_days: 5,
+    }
+}
+
+fn catalogue() -> Catalogue {
+    let c = |code: &str, name: &str| Classification {
+        code: code.into(),
+        name: name.into(),
+    };
+    Catalogue {
+        version: "v1".into(),
+        classifications: Classifications {
+            applicant_types: vec![c("individual", "个人"), c("enterprise", "企业")],
+            joint_handling: vec![c("land_housing_tax", "房地税联办")],
+            dispositions: vec![c("sale", "买卖"), c("gift", "赠与")],
+            uses: vec![c("residential", "住宅")],
+            right_types: vec![c(
+                "state_construction_land_and_house",
+                "国有建设用地使用权/房屋所有权",
+            )],
+        },
+        topics: vec![topic("T1", "A"), topic("T2", "A"), topic("T3", "B")],
+    }
+}
+
+fn progress() -> Result<CaseProgress> {
+    Ok(CaseProgress {
+        case_number: parse("BDC-2026-000101")?,
+        business_type: BusinessType::Transfer,
+        status: CaseStatus::InProgress,
+        stages: vec![
+            StageProgress {
+                stage: CaseStage::Accept,
+                started_at: datetime!(2026-11-20 09:00 +08:00),
+                finished_at: Some(datetime!(2026-11-20 09:30 +08:00)),
+            },
+            StageProgress {
+                stage: CaseStage::Review,
+                started_at: datetime!(2026-11-20 09:30 +08:00),
+                finished_at: None,
+            },
+        ],
+        pickup: Pickup {
+            ready: false,
+            method: Some(PickupMethod::Window),
+            window: Some("8".into()),
+            changeable: true,
+        },
+        rated: false,
+    })
+}
+
+fn fees() -> Fees {
+    Fees {
+        items: vec![
+            FeeItem {
+                name: "不动产登记费（住宅）".into(),
+                amount_fen: 8000,
+            },
+            FeeItem {
+                name: "证书工本费".into(),
+                amount_fen: 1000,
+            },
+        ],
+        total_fen: 9000,
+        paid: false,
+    }
+}
+
+fn order(state: PaymentState) -> PaymentOrder {
+    PaymentOrder {
+        order_id: "PO-000017".into(),
+        qr_payload: "https://pay.invalid/o/PO-000017".into(),
+        amount_fen: 9000,
+        state,
+        expires_at: datetime!(2026-11-28 09:30 +08:00),
+    }
+}
+
+fn faq() -> Faq {
+    Faq {
+        version: "f1".into(),
+        entries: vec![
+            FaqEntry {
+                id: "1".into(),
+                question: "继承房产需要哪些材料？".into(),
+                answer: "请携带继承公证书或生效法律文书、被继承人死亡证明、不动产权证书和继承人身份证明。".into(),
+                topic_code: None,
+            },
+            FaqEntry {
+                id: "2".into(),
+                question: "不动产权证书丢失怎么办？".into(),
+                answer: "请持身份证明到窗口申请补证，登记机构公告 15 个工作日后补发。".into(),
+                topic_code: None,
+            },
+        ],
+    }
+}
+
+fn fresh<T>(value: T) -> Cached<T> {
+    Cached {
+        value,
+        offline_age_ms: None,
+    }
+}
+
+/// Identity: consent, card, one failed face check, a passed one, verification.
+fn identify(d: &mut D) -> Result<()> {
+    d.press(ButtonId::Accept).card(card()?);
+    d.done(Completion::Face(FaceOutcome::Failed(
+        liveness::FailReason::NoMotion,
+    )))?;
+    d.press(ButtonId::Retry);
+    d.done(Completion::Face(FaceOutcome::Passed { best_frame: 42 }))?
+        .reply(Reply::Verification(Ok(verification())))?;
+    Ok(())
+}
+
+/// Flow 1: ownership query with units, 有房无房 with property, and "no record" (normal or elder
+/// mode; elder mode also shows its time-out warning, which never ends the session).
+fn records(elder: bool) -> Result<Vec<Event>> {
+    let mut d = D::new();
+    if elder {
+        d.intent(Intent::ElderMode(true));
+    }
+    d.start(FlowKind::Records).press(ButtonId::OwnershipQuery);
+    identify(&mut d)?;
+    d.select(1).reply(Reply::Records(Ok(Records {
+        units: vec![unit()?],
+        as_of: START,
+    })))?;
+    if elder {
+        d.wait_ms(Config::default().elder_step_timeout_ms)
+            .intent(Intent::Extend);
+    }
+    d.select(0).press(ButtonId::Certificate);
+    d.reply(Reply::Certificate(Ok(certificate(
+        vec![unit()?],
+        QueryPurpose::SchoolEnrolment,
+    )?)))?;
+    d.press(ButtonId::Print).done(Completion::Printed)?;
+    d.press(ButtonId::Done);
+    d.settle();
+    if elder {
+        return Ok(d.finish());
+    }
+
+    // 有房无房: has property.
+    d.start(FlowKind::Records).press(ButtonId::PropertyQuery);
+    d.press(ButtonId::Accept).card(card()?);
+    d.done(Completion::Face(FaceOutcome::Passed { best_frame: 43 }))?
+        .reply(Reply::Verification(Ok(verification())))?;
+    d.select(0).reply(Reply::PropertyCheck(Ok(PropertyCheck {
+        has_property: true,
+        residential_units: 2,
+    })))?;
+    d.intent(Intent::Home).settle();
+
+    // No record: the no-record certificate.
+    d.start(FlowKind::Records).press(ButtonId::OwnershipQuery);
+    d.press(ButtonId::Accept).card(card()?);
+    d.done(Completion::Face(FaceOutcome::Passed { best_frame: 44 }))?
+        .reply(Reply::Verification(Ok(verification())))?;
+    d.select(0).reply(Reply::Records(Ok(Records {
+        units: vec![],
+        as_of: START,
+    })))?;
+    d.press(ButtonId::Certificate)
+        .reply(Reply::Certificate(Ok(certificate(
+            vec![],
+            QueryPurpose::PurchaseQualification,
+        )?)))?;
+    d.press(ButtonId::Print).done(Completion::Printed)?;
+    d.press(ButtonId::Done);
+    Ok(d.finish())
+}
+
+/// Flow 2: booking code, too early, too late with a walk-in ticket, then a check-in.
+fn checkin() -> Result<Vec<Event>> {
+    let mut d = D::new();
+    d.start(FlowKind::CheckIn)
+        .press(ButtonId::UseKeypad)
+        .enter("64785520");
+    d.reply(Reply::Appointments(Ok(Appointments {
+        appointments: vec![
+            in_window(),
+            appointment(
+                "AP-2",
+                datetime!(2026-11-28 09:40 +08:00),
+                datetime!(2026-11-28 10:20 +08:00),
+            ),
+            appointment(
+                "AP-3",
+                datetime!(2026-11-28 07:00 +08:00),
+                datetime!(2026-11-28 08:20 +08:00),
+            ),
+        ],
+    })))?;
+    d.select(1).intent(Intent::Back).select(2);
+    d.press(ButtonId::WalkIn)
+        .reply(Reply::Ticket(Ok(ticket("A031", Priority::None))))?;
+    d.done(Completion::Printed)?.press(ButtonId::Done);
+    d.settle();
+
+    d.start(FlowKind::CheckIn)
+        .press(ButtonId::UseKeypad)
+        .enter("64785520");
+    d.reply(Reply::Appointments(Ok(Appointments {
+        appointments: vec![in_window()],
+    })))?;
+    d.select(0)
+        .reply(Reply::Ticket(Ok(ticket("A012", Priority::Appointment))))?;
+    d.done(Completion::Printed)?.press(ButtonId::Done);
+    Ok(d.finish())
+}
+
+/// Flow 3: a walk-in ticket with the elderly priority read from the card.
+fn ticket_flow() -> Result<Vec<Event>> {
+    let mut d = D::new();
+    d.start(FlowKind::Ticket)
+        .reply(Reply::Catalogue(Ok(fresh(catalogue()))))?;
+    d.select(0).press(ButtonId::PriorityElderly).card(card()?);
+    d.reply(Reply::Ticket(Ok(ticket("A013", Priority::Elderly))))?;
+    d.done(Completion::Printed)?.press(ButtonId::Done);
+    Ok(d.finish())
+}
+
+/// Flow 4: case number, progress, courier pickup, fees and the payment QR until paid; then the
+/// receipt's QR shown to the camera.
+fn case() -> Result<Vec<Event>> {
+    let mut d = D::new();
+    d.start(FlowKind::Case)
+        .press(ButtonId::UseKeypad)
+        .enter("BDC-2026-000101");
+    d.reply(Reply::Case(Ok(progress()?)))?;
+    d.press(ButtonId::Pickup)
+        .press(ButtonId::PickupMethod(PickupMethod::Courier));
+    d.intent(Intent::Address(AddressForm {
+        recipient: CITIZEN_NAME.into(),
+        phone: "13800138000".into(),
+        address: "北京市朝阳区建国路甲88号院3号楼2单元1101号".into(),
+        postal_code: "100022".into(),
+    }));
+    d.reply(Reply::Pickup(Ok(Pickup {
+        ready: false,
+        method: Some(PickupMethod::Courier),
+        window: None,
+        changeable: true,
+    })))?;
+    d.press(ButtonId::Fees).reply(Reply::Fees(Ok(fees())))?;
+    d.press(ButtonId::Pay)
+        .reply(Reply::Payment(Ok(order(PaymentState::Pending))))?;
+    d.wait_ms(Config::default().payment_poll_ms);
+    d.reply(Reply::Payment(Ok(order(PaymentState::Paid))))?;
+    d.press(ButtonId::Done);
+    d.intent(Intent::Home).settle();
+
+    d.start(FlowKind::Case).press(ButtonId::ScanQr);
+    d.done(Completion::Qr("https://h.invalid/c/BDC-2026-000101".into()))?;
+    d.reply(Reply::Case(Ok(progress()?)))?;
+    d.intent(Intent::Home);
+    Ok(d.finish())
+}
+
+/// Flow 5: the guide from a cached copy, a topic, its checklist printed.
+fn guide() -> Result<Vec<Event>> {
+    let mut d = D::new();
+    d.start(FlowKind::Guide).reply(Reply::Catalogue(Ok(Cached {
+        value: catalogue(),
+        offline_age_ms: Some(125 * 60_000),
+    })))?;
+    d.select(0).select(0).select(0);
+    d.press(ButtonId::Print).done(Completion::Printed)?;
+    d.intent(Intent::Home);
+    Ok(d.finish())
+}
+
+/// Flow 6: the FAQ, a question left, a dissatisfied rating with a reason.
+fn ask_rate() -> Result<Vec<Event>> {
+    let mut d = D::new();
+    d.start(FlowKind::AskRate)
+        .press(ButtonId::Faq)
+        .reply(Reply::Faq(Ok(fresh(faq()))))?;
+    d.select(0).intent(Intent::Back).intent(Intent::Back);
+    d.press(ButtonId::Ask);
+    d.intent(Intent::Question(QuestionForm {
+        text: "继承需要什么材料？".into(),
+        phone: "1380013800".into(),
+    }));
+    d.intent(Intent::Question(QuestionForm {
+        text: "继承需要什么材料？".into(),
+        phone: "13800138000".into(),
+    }));
+    d.reply(Reply::Question(Ok(QuestionReceipt {
+        question_id: "Q1".into(),
+    })))?;
+    d.press(ButtonId::Done).settle();
+
+    d.start(FlowKind::AskRate)
+        .press(ButtonId::RateTicket)
+        .enter("A012");
+    d.press(ButtonId::Level(RatingLevel::Dissatisfied))
+        .press(ButtonId::Submit)
+        .press(ButtonId::Reason(RatingReason::LongWait));
+    d.press(ButtonId::Submit)
+        .reply(Reply::Rating(Ok(RatingReceipt {
+            rating_id: "R1".into(),
+        })))?;
+    d.press(ButtonId::Done);
+    Ok(d.finish())
+}
+
+/// Device and central faults, out of service, the time-out warning and its end.
+fn faults() -> Result<Vec<Event>> {
+    let mut d = D::new();
+    // The A4 printer down: the records service is out of service, the others work.
+    d.device(Device::A4Printer, false).start(FlowKind::Records);
+    d.device(Device::A4Printer, true).settle();
+
+    // Paper out while printing a ticket.
+    d.start(FlowKind::Ticket)
+        .reply(Reply::Catalogue(Ok(fresh(catalogue()))))?;
+    d.select(1).press(ButtonId::PriorityNone);
+    d.reply(Reply::Ticket(Ok(ticket("B001", Priority::None))))?;
+    d.done(Completion::PrintFailed(PrintFault::PaperOut))?;
+    d.press(ButtonId::Exit);
+    d.settle();
+
+    // Central busy: retry offered.
+    d.start(FlowKind::Case)
+        .press(ButtonId::UseKeypad)
+        .enter("BDC-2026-000101");
+    d.reply(Reply::Case(Err(flows::CentralFailure::Server)))?;
+    d.press(ButtonId::Exit).settle();
+
+    // Maintenance open: every service out of service.
+    d.k.set_locked(true);
+    d.shoot();
+    d.k.set_locked(false);
+    d.shoot();
+
+    // The inactivity warning: extended once, then the session times out.
+    let config = Config::default();
+    d.start(FlowKind::Guide)
+        .reply(Reply::Catalogue(Ok(fresh(catalogue()))))?;
+    d.wait_ms(config.step_timeout_ms).intent(Intent::Extend);
+    d.wait_ms(config.step_timeout_ms).wait_ms(config.warning_ms);
+    Ok(d.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flows::ScreenId;
+
+    #[test]
+    fn journeys_reach_their_screens_and_print() {
+        let all = all().unwrap();
+        assert_eq!(all.len(), NAMES.len());
+        let ids = |name: &str| -> Vec<ScreenId> {
+            all.iter()
+                .find(|j| j.name == name)
+                .unwrap()
+                .shots()
+                .map(|s| s.screen.id)
+                .collect()
+        };
+        let prints = |name: &str| -> Vec<&'static str> {
+            all.iter()
+                .find(|j| j.name == name)
+                .unwrap()
+                .prints()
+                .map(PrintJob::as_str)
+                .collect()
+        };
+        assert!(ids("records").contains(&ScreenId::TakeCertificate));
+        assert!(ids("records").contains(&ScreenId::PropertyResult));
+        assert!(ids("records").contains(&ScreenId::NoRecord));
+        assert_eq!(prints("records"), ["certificate", "no_record_certificate"]);
+        assert_eq!(prints("checkin"), ["queue_ticket", "check_in_slip"]);
+        assert_eq!(prints("ticket"), ["queue_ticket"]);
+        assert_eq!(prints("guide"), ["checklist"]);
+        assert!(ids("case").contains(&ScreenId::PaymentQr));
+        assert!(ids("case").contains(&ScreenId::ScanQr));
+        assert!(ids("ticket").contains(&ScreenId::TakeTicket));
+        assert!(ids("ask-rate").contains(&ScreenId::RateReasons));
+        assert!(ids("faults").contains(&ScreenId::Fault));
+        let elder = all.iter().find(|j| j.name == "records-elder").unwrap();
+        assert!(
+            elder
+                .shots()
+                .all(|s| s.screen.elder || s.screen.id == ScreenId::Idle)
+        );
+        assert!(
+            elder
+                .shots()
+                .any(|s| s.screen.warning.is_some_and(|w| w.seconds_left.is_none()))
+        );
+        let faults = all.iter().find(|j| j.name == "faults").unwrap();
+        assert!(
+            faults
+                .shots()
+                .any(|s| s.screen.warning.is_some_and(|w| w.seconds_left.is_some()))
+        );
+        let preview = all[0]
+            .shots()
+            .find(|s| s.screen.id == ScreenId::Preview)
+            .unwrap();
+        assert!(preview.certificate.is_some());
+        assert!(journey("nope").is_err());
+    }
+}

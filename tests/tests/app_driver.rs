@@ -1,0 +1,420 @@
+//! The application driver against the in-process simulators: whole citizen sessions driven by
+//! intents through the real reader, central, ticket-printer and A4 (PDF folder) paths, asserting
+//! the printed outputs, the journal, and that every exit wiped the session.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+use kiosk::app::camera::StandInCamera;
+use kiosk::app::flows::{ButtonId, FlowKind, Intent, MaintenanceInput, ScreenId};
+use kiosk::app::rig::{DemoCamera, DemoRig, RigOptions};
+use kiosk::app::{DriverHandle, View};
+use kiosk::printing::Mode;
+use kiosk::store::Store;
+use kiosk::store::journal::{JournalEvent, PrintOutcome};
+use kiosk_sim::central::Timing;
+use std::path::Path;
+use std::time::Duration;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+async fn rig(dir: &Path) -> DemoRig {
+    rig_with(dir, StandInCamera::passing(Duration::from_millis(50))).await
+}
+
+async fn rig_with(dir: &Path, camera: StandInCamera) -> DemoRig {
+    let mut options = RigOptions::demo(dir.to_owned());
+    options.pace = false;
+    options.reader_warmup = Duration::ZERO;
+    options.camera = DemoCamera::StandIn(camera);
+    options.ticket_mode = Mode::Text;
+    DemoRig::start(options).await.unwrap()
+}
+
+async fn start(rig: &DemoRig) -> DriverHandle {
+    let (mut config, parts) = rig.parts().unwrap();
+    config.monitor_interval = Duration::from_millis(300);
+    // The PIN 246810 with fewer iterations than the production hash: a debug build is slow.
+    config.pin =
+        Some(kiosk::config::PinHash::parse(&kiosk::config::hash_pin("246810", 100_000)).unwrap());
+    let driver = kiosk::app::spawn(config, parts).unwrap();
+    // The reader answers and every flow is in service.
+    let v = driver
+        .wait_for(PATIENCE, |v| {
+            !v.starting && v.screen.id == ScreenId::Idle && v.screen.items.iter().all(|i| i.enabled)
+        })
+        .await;
+    assert!(v.screen.items.iter().all(|i| i.enabled), "{:?}", v.screen);
+    driver
+}
+
+async fn at(driver: &DriverHandle, id: ScreenId) -> View {
+    let v = driver
+        .wait_for(PATIENCE, |v| v.screen.id == id && !v.screen.busy)
+        .await;
+    assert_eq!(v.screen.id, id, "waiting for {id:?}; at {:#?}", v.screen);
+    v
+}
+
+async fn assert_wiped(driver: &DriverHandle) {
+    driver.flush().await;
+    let held = driver.held().await.unwrap();
+    assert_eq!(held.session, None);
+    assert_eq!(held.face_frames, 0, "face frames left after the exit");
+    assert!(!held.card_name, "card data left after the exit");
+}
+
+fn events(dir: &Path) -> Vec<JournalEvent> {
+    let store = Store::open(dir.join("kiosk.sqlite")).unwrap();
+    assert!(store.journal().verify().is_ok());
+    store
+        .journal()
+        .tail(1000)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_query_session_prints_the_certificate_and_wipes() {
+    let dir = tempdir("records");
+    let rig = rig(&dir).await;
+    let own_id = rig.central.demo().holders[0].id_number.clone();
+    let driver = start(&rig).await;
+
+    driver.intent(Intent::Start(FlowKind::Records)).await;
+    at(&driver, ScreenId::RecordsKind).await;
+    driver.intent(Intent::Press(ButtonId::OwnershipQuery)).await;
+    at(&driver, ScreenId::Consent).await;
+    driver.intent(Intent::Press(ButtonId::Accept)).await;
+    at(&driver, ScreenId::PlaceCard).await;
+    rig.idcard
+        .run(
+            kiosk_sim::idcard::Script::parse("place resident")
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let v = at(&driver, ScreenId::Purpose).await;
+    assert!(!v.screen.items.is_empty());
+    // The face frame went with the verification and was discarded right after it.
+    assert_eq!(driver.held().await.unwrap().face_frames, 0);
+    driver.intent(Intent::Select(1)).await;
+    let v = driver
+        .wait_for(PATIENCE, |v| {
+            matches!(v.screen.id, ScreenId::Units | ScreenId::NoRecord) && !v.screen.busy
+        })
+        .await;
+    assert_eq!(v.screen.id, ScreenId::Units, "{:#?}", v.screen);
+    driver.intent(Intent::Select(0)).await;
+    at(&driver, ScreenId::UnitDetail).await;
+    driver.intent(Intent::Press(ButtonId::Certificate)).await;
+    at(&driver, ScreenId::Preview).await;
+    driver.intent(Intent::Press(ButtonId::Print)).await;
+    at(&driver, ScreenId::TakeCertificate).await;
+    driver.intent(Intent::Press(ButtonId::Done)).await;
+    at(&driver, ScreenId::Idle).await;
+    assert_wiped(&driver).await;
+
+    // The certificate: one PDF named by its query number.
+    let pdfs: Vec<_> = std::fs::read_dir(rig.pdf_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(pdfs.len(), 1, "{pdfs:?}");
+    let pdf = std::fs::read(&pdfs[0]).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert!(pdf.len() > 10_000);
+
+    // The journal: the whole session, typed, with no full ID number anywhere.
+    let ev = events(&dir);
+    let kinds: Vec<&str> = ev.iter().map(JournalEvent::type_name).collect();
+    for kind in [
+        "session_started",
+        "consent_given",
+        "face_check",
+        "query_number",
+        "print_result",
+        "session_ended",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        JournalEvent::PrintResult { printer, outcome: PrintOutcome::Printed, .. } if printer == "a4_printer"
+    )));
+    let dump = format!("{ev:?}");
+    assert!(!dump.contains(&own_id), "a full ID number in the journal");
+    let file = std::fs::read(dir.join("kiosk.sqlite")).unwrap();
+    assert!(
+        !file.windows(own_id.len()).any(|w| w == own_id.as_bytes()),
+        "a full ID number in the store file"
+    );
+
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_in_session_prints_the_slip_and_wipes() {
+    let dir = tempdir("checkin");
+    let rig = rig(&dir).await;
+    let code = rig.central.demo().holders[0]
+        .appointments
+        .iter()
+        .find(|a| a.timing == Timing::Now)
+        .expect("a holder with an appointment now")
+        .booking_code
+        .clone();
+    let driver = start(&rig).await;
+
+    driver.intent(Intent::Start(FlowKind::CheckIn)).await;
+    at(&driver, ScreenId::CheckInMethod).await;
+    driver.intent(Intent::Press(ButtonId::UseKeypad)).await;
+    at(&driver, ScreenId::BookingCode).await;
+    driver.intent(Intent::Enter(code.clone())).await;
+    at(&driver, ScreenId::Appointments).await;
+    driver.intent(Intent::Select(0)).await;
+    at(&driver, ScreenId::TakeTicket).await;
+    let tickets = rig.printer.wait_for_tickets(1, PATIENCE).await;
+    assert_eq!(tickets.len(), 1);
+    let png = tickets[0].png.clone().expect("the simulator wrote a PNG");
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(png.with_extension("json")).unwrap()).unwrap();
+    let text = json["text"].as_str().unwrap();
+    assert!(text.contains(&code), "booking code on the slip: {text}");
+    assert!(text.contains("您的排队号"), "{text}");
+    // Checked in by booking code: no card, so no name on the slip.
+    assert!(!text.contains("张"), "{text}");
+    driver.intent(Intent::Press(ButtonId::Done)).await;
+    at(&driver, ScreenId::Idle).await;
+    assert_wiped(&driver).await;
+
+    let ev = events(&dir);
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        JournalEvent::PrintResult { printer, outcome: PrintOutcome::Printed, .. } if printer == "ticket_printer"
+    )));
+    assert!(matches!(ev.last(), Some(JournalEvent::SessionEnded { .. })));
+
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paper_out_puts_ticket_flows_out_of_service_until_paper_is_replaced() {
+    let dir = tempdir("paper");
+    let rig = rig(&dir).await;
+    let driver = start(&rig).await;
+    rig.printer
+        .run(
+            kiosk_sim::printer::Script::parse("paper-out")
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    // The monitor sees it: check-in and walk-in are out of service, the guide stays.
+    let v = driver
+        .wait_for(PATIENCE, |v| !v.screen.items[2].enabled)
+        .await;
+    assert!(!v.screen.items[1].enabled && !v.screen.items[2].enabled);
+    assert!(
+        v.screen.items[4].enabled && v.screen.items[0].enabled,
+        "{:#?}",
+        v.screen
+    );
+    rig.printer
+        .run(
+            kiosk_sim::printer::Script::parse("paper-replaced")
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let v = driver
+        .wait_for(PATIENCE, |v| v.screen.items[2].enabled)
+        .await;
+    assert!(v.screen.items[2].enabled);
+    let ev = events(&dir);
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        JournalEvent::DeviceFault { device, .. } if device == "ticket_printer"
+    )));
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maintenance_locks_citizens_out_and_journals_the_operator() {
+    let dir = tempdir("maint");
+    let rig = rig(&dir).await;
+    let driver = start(&rig).await;
+    for _ in 0..5 {
+        driver.maintenance(MaintenanceInput::CornerTap).await;
+    }
+    let v = driver
+        .wait_for(PATIENCE, |v| v.screen.items.iter().all(|i| !i.enabled))
+        .await;
+    assert!(
+        v.screen.items.iter().all(|i| !i.enabled),
+        "citizens locked out"
+    );
+    driver.intent(Intent::Start(FlowKind::Guide)).await;
+    driver
+        .maintenance(MaintenanceInput::Pin("000000".into()))
+        .await;
+    driver
+        .maintenance(MaintenanceInput::Pin("246810".into()))
+        .await;
+    let v = driver
+        .wait_for(PATIENCE, |v| {
+            matches!(
+                v.maintenance,
+                kiosk::app::flows::MaintenanceView::Open { .. }
+            )
+        })
+        .await;
+    assert!(
+        matches!(
+            v.maintenance,
+            kiosk::app::flows::MaintenanceView::Open { .. }
+        ),
+        "{v:?}"
+    );
+    assert_eq!(
+        driver.held().await.unwrap().session,
+        None,
+        "no citizen session started"
+    );
+    driver
+        .maintenance(MaintenanceInput::Choose(
+            kiosk::app::flows::Choice::TestPrint(kiosk::app::flows::Device::TicketPrinter),
+        ))
+        .await;
+    let v = driver
+        .wait_for(PATIENCE, |v| {
+            matches!(
+                &v.maintenance,
+                kiosk::app::flows::MaintenanceView::Open {
+                    last_result: Some(_),
+                    ..
+                }
+            )
+        })
+        .await;
+    match &v.maintenance {
+        kiosk::app::flows::MaintenanceView::Open {
+            last_result: Some((ok, detail)),
+            ..
+        } => {
+            assert!(*ok, "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(rig.printer.wait_for_tickets(1, PATIENCE).await.len(), 1);
+    driver
+        .maintenance(MaintenanceInput::Choose(kiosk::app::flows::Choice::Leave))
+        .await;
+    let v = driver
+        .wait_for(PATIENCE, |v| v.screen.items.iter().all(|i| i.enabled))
+        .await;
+    assert!(v.screen.items.iter().all(|i| i.enabled));
+    driver.flush().await;
+    let ops: Vec<String> = events(&dir)
+        .into_iter()
+        .filter_map(|e| match e {
+            JournalEvent::Operator { action } => Some(format!("{action:?}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "PinRefused",
+            "MaintenanceEntered",
+            "TestPrint { printer: \"ticket_printer\" }",
+            "MaintenanceLeft"
+        ]
+    );
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_progress_by_the_receipt_qr_shown_to_the_camera() {
+    let dir = tempdir("qr");
+    // The rig's central is seeded the same for every run: read a case number from a first rig.
+    let probe = rig(&dir.join("probe")).await;
+    let case = probe.central.demo().holders[0].case_numbers[0].clone();
+    probe.shutdown().await;
+    let camera = StandInCamera {
+        delay: Duration::from_millis(50),
+        fail: None,
+        qr: Some(case.clone()),
+    };
+    let rig = rig_with(&dir, camera).await;
+    let driver = start(&rig).await;
+    driver.intent(Intent::Start(FlowKind::Case)).await;
+    at(&driver, ScreenId::CaseMethod).await;
+    driver.intent(Intent::Press(ButtonId::ScanQr)).await;
+    let v = at(&driver, ScreenId::CaseProgress).await;
+    let text: Vec<String> = v
+        .screen
+        .lines
+        .iter()
+        .map(|l| l.render(kiosk::app::flows::Lang::Zh))
+        .collect();
+    assert!(text.join("\n").contains(&case), "{text:?}");
+    driver.intent(Intent::Home).await;
+    at(&driver, ScreenId::Idle).await;
+    assert_wiped(&driver).await;
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_qr_decoder_reads_a_printed_ticket() {
+    use opencv::prelude::*;
+    let fonts = tickets::Fonts::load_default().unwrap();
+    let ticket = tickets::Ticket::sample_queue();
+    let raster =
+        tickets::render_raster(&ticket.layout(), tickets::PaperWidth::Mm80, &fonts).unwrap();
+    let width = raster.width_dots as usize;
+    let mut grey = Vec::with_capacity(width * raster.height as usize);
+    for row in raster.bytes.chunks(width / 8) {
+        for x in 0..width {
+            let black = row[x / 8] & (0x80 >> (x % 8)) != 0;
+            grey.push(if black { 0u8 } else { 255 });
+        }
+    }
+    let mat = opencv::core::Mat::from_slice(&grey).unwrap();
+    let mat = mat
+        .reshape(1, raster.height as i32)
+        .unwrap()
+        .try_clone()
+        .unwrap();
+    let text = kiosk::app::camera::decode_qr(&mat).expect("a QR code");
+    assert_eq!(Some(text.as_str()), ticket.qr_payload());
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "kiosk-app-{name}-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
