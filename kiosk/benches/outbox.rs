@@ -5,10 +5,12 @@
 //! per record, the least a durable commit can cost. The store file lives under Cargo's target
 //! temp dir (a real disk, not a tmpfs), or under `OUTBOX_BENCH_DIR` if that is set.
 
+#[path = "common/disk.rs"]
+mod disk;
+
+use disk::{fdatasync_rate, per_second};
 use std::error::Error;
-use std::fs::OpenOptions;
 use std::future::{Future, ready};
-use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -107,32 +109,4 @@ fn measure(dir: &Path) -> Result<bool, Box<dyn Error>> {
         println!("  FAILED: replay is below its budget of {REPLAY_BUDGET:.0} records/s");
     }
     Ok(ok)
-}
-
-/// How many `fdatasync`ed 4 KiB writes the disk does a second, overwriting a file laid out in
-/// advance the way SQLite reuses its WAL after a checkpoint (so the file size never changes).
-fn fdatasync_rate(path: &Path, n: usize) -> Result<f64, Box<dyn Error>> {
-    const BLOCK: usize = 4096;
-    const BLOCKS: usize = 256;
-    let mut file = OpenOptions::new()
-        .create(true)
-        .truncate(true)
-        .read(true)
-        .write(true)
-        .open(path)?;
-    file.write_all(&vec![0_u8; BLOCK * BLOCKS])?;
-    file.sync_all()?;
-    let block = [1_u8; BLOCK];
-    let started = Instant::now();
-    for i in 0..n {
-        file.seek(SeekFrom::Start(((i % BLOCKS) * BLOCK) as u64))?;
-        file.write_all(&block)?;
-        file.sync_data()?;
-    }
-    Ok(per_second(n, started))
-}
-
-/// `n` over the time since `started`, a second.
-fn per_second(n: usize, started: Instant) -> f64 {
-    n as f64 / started.elapsed().as_secs_f64()
 }

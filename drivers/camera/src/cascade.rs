@@ -229,25 +229,8 @@ impl Cascade {
     }
 
     fn faces(&mut self, frame: &Mat) -> Result<Vec<Rect>, CameraError> {
-        let cols = frame.cols();
-        let scale = if cols > self.detect_width {
-            f64::from(self.detect_width) / f64::from(cols)
-        } else {
-            1.0
-        };
-        let image: &Mat = if scale < 1.0 {
-            imgproc::resize(
-                frame,
-                &mut self.small.0,
-                Size::new(0, 0),
-                scale,
-                scale,
-                imgproc::INTER_LINEAR,
-            )?;
-            &self.small.0
-        } else {
-            frame
-        };
+        let (image, scale) =
+            crate::detect::downscaled(frame, self.detect_width, &mut self.small.0)?;
         imgproc::cvt_color_def(image, &mut self.grey.0, imgproc::COLOR_BGR2GRAY)?;
         imgproc::equalize_hist(&self.grey.0, &mut self.equalised.0)?;
         let min = (f64::from(self.min_face_px) * scale).round().max(20.0) as i32;

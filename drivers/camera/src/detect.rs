@@ -6,7 +6,9 @@ use crate::CameraError;
 use crate::cascade::Cascade;
 use crate::yunet::YuNet;
 use liveness::{BBox, Challenge, ChallengePlan, Landmarks, PlanError};
-use opencv::core::Mat;
+use opencv::core::{Mat, Size};
+use opencv::imgproc;
+use opencv::prelude::*;
 
 /// One face found in a frame, in full-frame pixels (detectors run on a downscaled copy and scale back).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -110,6 +112,30 @@ pub(crate) fn require_file(path: &Path) -> Result<String, CameraError> {
             path: name,
             reason: "the path is not UTF-8".into(),
         })
+}
+
+/// The frame, or a copy scaled down to `width` pixels across into `scratch` when it is wider,
+/// and the scale applied (1.0 when not scaled): detectors run on the small copy and divide by
+/// the scale to report full-frame coordinates.
+pub(crate) fn downscaled<'a>(
+    frame: &'a Mat,
+    width: i32,
+    scratch: &'a mut Mat,
+) -> Result<(&'a Mat, f64), opencv::Error> {
+    let cols = frame.cols();
+    if cols <= width {
+        return Ok((frame, 1.0));
+    }
+    let scale = f64::from(width) / f64::from(cols);
+    imgproc::resize(
+        frame,
+        scratch,
+        Size::new(0, 0),
+        scale,
+        scale,
+        imgproc::INTER_LINEAR,
+    )?;
+    Ok((scratch, scale))
 }
 
 #[cfg(test)]

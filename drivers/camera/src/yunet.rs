@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use liveness::{BBox, Landmarks, Point};
 use opencv::core::{Mat, Ptr, Size};
-use opencv::imgproc;
 use opencv::objdetect::FaceDetectorYN;
 use opencv::prelude::*;
 
@@ -94,25 +93,8 @@ impl FaceDetector for YuNet {
         if frame.empty() {
             return Ok(Vec::new());
         }
-        let cols = frame.cols();
-        let scale = if cols > self.detect_width {
-            f64::from(self.detect_width) / f64::from(cols)
-        } else {
-            1.0
-        };
-        let image: &Mat = if scale < 1.0 {
-            imgproc::resize(
-                frame,
-                &mut self.small.0,
-                Size::new(0, 0),
-                scale,
-                scale,
-                imgproc::INTER_LINEAR,
-            )?;
-            &self.small.0
-        } else {
-            frame
-        };
+        let (image, scale) =
+            crate::detect::downscaled(frame, self.detect_width, &mut self.small.0)?;
         let size = image.size()?;
         if size != self.input {
             self.net.set_input_size(size)?;
