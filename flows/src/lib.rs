@@ -91,6 +91,7 @@ mod io;
 mod kiosk;
 pub mod maintenance;
 pub mod records;
+pub mod samples;
 pub mod screen;
 mod show;
 pub mod text;

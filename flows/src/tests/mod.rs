@@ -10,13 +10,9 @@ mod records;
 mod shell;
 
 use crate::*;
-use central_api::domain::{
-    BusinessType, CaseStage, CaseStatus, CoOwnership, LandRightNature, MortgageKind, QueryPurpose,
-    RecordStatus, RightType, SeizureKind,
-};
+use central_api::domain::{BusinessType, CaseStage, CaseStatus, QueryPurpose, RightType};
 use central_api::dto::*;
-use idcard::text::{ResidentCard, Validity};
-use idcard::{CardText, Date, Expiry, IdNumber, MaskStyle, Nation, Sensitive, Sex};
+use idcard::{CardText, Date, Expiry};
 use time::OffsetDateTime;
 use time::macros::datetime;
 use uuid::Uuid;
@@ -24,100 +20,27 @@ use uuid::Uuid;
 /// 2026-11-28 09:00 Beijing time.
 pub(crate) const START: OffsetDateTime = datetime!(2026-11-28 09:00 +08:00);
 
-/// A valid ID number born on the date.
-pub(crate) fn id_number(y: u16, m: u8, d: u8) -> String {
-    let first: String = format!("110105{y:04}{m:02}{d:02}002");
-    let bytes: [u8; 17] = first.as_bytes().try_into().unwrap();
-    format!("{first}{}", idcard::id_number::check_character(&bytes))
-}
-
 /// A resident card born on the date.
 pub(crate) fn card_born(y: u16, m: u8, d: u8) -> CardText {
-    CardText::Resident(ResidentCard {
-        name: Sensitive::new("张𠮷英", MaskStyle::Name),
-        sex: Sex::Female,
-        nation: Nation::from_code("01").unwrap(),
-        birth_date: Date::new(y, m, d).unwrap(),
-        address: Sensitive::new("北京市朝阳区建国路甲88号", MaskStyle::Address),
-        id_number: IdNumber::parse(&id_number(y, m, d)).unwrap(),
-        authority: "北京市公安局朝阳分局".into(),
-        validity: Validity {
-            from: Date::new(2020, 1, 1).unwrap(),
-            to: Expiry::LongTerm,
-        },
-    })
+    samples::card_born(y, m, d).unwrap()
 }
 
 /// The usual citizen: born 1949-12-31 (76 years old).
 pub(crate) fn card() -> CardText {
-    card_born(1949, 12, 31)
+    samples::card().unwrap()
 }
 
 /// The usual citizen's full ID number.
 pub(crate) fn own_id() -> String {
-    id_number(1949, 12, 31)
+    samples::own_id().unwrap()
 }
 
 pub(crate) fn verification() -> Verification {
-    Verification {
-        verification_id: Uuid::from_u128(7),
-        expires_at: datetime!(2026-11-28 09:30 +08:00),
-    }
+    samples::verification()
 }
 
 pub(crate) fn unit() -> Unit {
-    Unit {
-        unit_code: "110105012003GB00001F00020063".parse().unwrap(),
-        certificate_number: "京(2018)朝阳区不动产权第0001234号".parse().unwrap(),
-        right_type: RightType::StateConstructionLandAndHouse,
-        holders: vec![
-            Holder {
-                name: "张𠮷英".into(),
-                id_number: IdNumberDto(own_id()),
-                share: Some("50%".into()),
-            },
-            Holder {
-                name: "李建国".into(),
-                id_number: IdNumberDto("110105195001010017".into()),
-                share: Some("50%".into()),
-            },
-        ],
-        co_ownership: CoOwnership::InShares,
-        location: "朝阳区建国路甲88号院3号楼2单元1101".into(),
-        building: "3".into(),
-        room: "1101".into(),
-        floor: 11,
-        total_floors: 18,
-        structure: "钢混".into(),
-        areas: Areas {
-            building: "89.56".into(),
-            inner: Some("70.12".into()),
-            shared: Some("19.44".into()),
-        },
-        usage: "住宅".into(),
-        nature: "商品房".into(),
-        land_right_nature: LandRightNature::Granted,
-        land_term_to: Some(time::macros::date!(2070 - 12 - 31)),
-        registered_on: time::macros::date!(2018 - 05 - 04),
-        status: RecordStatus::Current,
-        restrictions: vec![
-            Restriction::Mortgage {
-                mortgagee: "中国工商银行北京朝阳支行".into(),
-                proof_number: "京(2019)朝阳区不动产证明第0012345号".parse().unwrap(),
-                amount_fen: 150_000_000,
-                mortgage_kind: MortgageKind::General,
-                term_from: time::macros::date!(2019 - 01 - 01),
-                term_to: time::macros::date!(2039 - 01 - 01),
-            },
-            Restriction::Seizure {
-                court: "北京市朝阳区人民法院".into(),
-                document_number: "(2025)京0105执123号".into(),
-                seizure_kind: SeizureKind::Waiting,
-                term_from: time::macros::date!(2025 - 03 - 01),
-                term_to: time::macros::date!(2028 - 03 - 01),
-            },
-        ],
-    }
+    samples::unit().unwrap()
 }
 
 pub(crate) fn records(units: Vec<Unit>) -> Records {

@@ -5,25 +5,24 @@
 
 use anyhow::{Context, Result, anyhow};
 use central_api::domain::{
-    BusinessType, CaseStage, CaseStatus, CoOwnership, LandRightNature, MortgageKind, PickupMethod,
-    QueryPurpose, RatingLevel, RatingReason, RecordStatus, RightType, SeizureKind,
+    BusinessType, CaseStage, CaseStatus, PickupMethod, QueryPurpose, RatingLevel, RatingReason,
+    RightType,
 };
 use central_api::dto::*;
+use flows::samples::{card, own_id, unit, verification};
 use flows::{
     AddressForm, ButtonId, Cached, Completion, Config, Device, DeviceEvent, Effect, FaceOutcome,
     FlowKind, Input, Intent, Kiosk, Now, PrintFault, PrintJob, QuestionForm, Reply, Screen,
 };
-use idcard::text::{ResidentCard, Validity};
-use idcard::{CardText, Date, Expiry, IdNumber, MaskStyle, Nation, Sensitive, Sex};
+use idcard::CardText;
 use time::OffsetDateTime;
-use time::macros::{date, datetime};
-use uuid::Uuid;
+use time::macros::datetime;
 
 /// The journeys' clock starts at 2026-11-28 09:00 Beijing time.
 pub const START: OffsetDateTime = datetime!(2026-11-28 09:00 +08:00);
 
 /// The sample citizen's name (synthetic, with a rare character).
-pub const CITIZEN_NAME: &str = "张𠮷英";
+pub use flows::samples::CITIZEN_NAME;
 
 /// One screen as the citizen saw it.
 #[derive(Debug, Clone)]
@@ -221,106 +220,6 @@ where
     T::Err: std::fmt::Debug,
 {
     s.parse::<T>().map_err(|e| anyhow!("{s:?}: {e:?}"))
-}
-
-/// A valid synthetic ID number born on the date.
-fn id_number(y: u16, m: u8, d: u8) -> Result<String> {
-    let first = format!("110105{y:04}{m:02}{d:02}002");
-    let bytes: [u8; 17] = first
-        .as_bytes()
-        .try_into()
-        .map_err(|_| anyhow!("ID number length"))?;
-    Ok(format!(
-        "{first}{}",
-        idcard::id_number::check_character(&bytes)
-    ))
-}
-
-/// The sample citizen's card (synthetic), born on the date.
-fn card_born(y: u16, m: u8, d: u8) -> Result<CardText> {
-    Ok(CardText::Resident(ResidentCard {
-        name: Sensitive::new(CITIZEN_NAME, MaskStyle::Name),
-        sex: Sex::Female,
-        nation: Nation::from_code("01").context("nation")?,
-        birth_date: Date::new(y, m, d).context("birth date")?,
-        address: Sensitive::new("北京市朝阳区建国路甲88号", MaskStyle::Address),
-        id_number: IdNumber::parse(&id_number(y, m, d)?).map_err(|e| anyhow!("{e:?}"))?,
-        authority: "北京市公安局朝阳分局".into(),
-        validity: Validity {
-            from: Date::new(2020, 1, 1).context("date")?,
-            to: Expiry::LongTerm,
-        },
-    }))
-}
-
-fn card() -> Result<CardText> {
-    card_born(1949, 12, 31)
-}
-
-fn own_id() -> Result<String> {
-    id_number(1949, 12, 31)
-}
-
-fn verification() -> Verification {
-    Verification {
-        verification_id: Uuid::from_u128(7),
-        expires_at: datetime!(2026-11-28 09:30 +08:00),
-    }
-}
-
-fn unit() -> Result<Unit> {
-    Ok(Unit {
-        unit_code: parse("110105012003GB00001F00020063")?,
-        certificate_number: parse("京(2018)朝阳区不动产权第0001234号")?,
-        right_type: RightType::StateConstructionLandAndHouse,
-        holders: vec![
-            Holder {
-                name: CITIZEN_NAME.into(),
-                id_number: IdNumberDto(own_id()?),
-                share: Some("50%".into()),
-            },
-            Holder {
-                name: "李建国".into(),
-                id_number: IdNumberDto("110105195001010017".into()),
-                share: Some("50%".into()),
-            },
-        ],
-        co_ownership: CoOwnership::InShares,
-        location: "朝阳区建国路甲88号院3号楼2单元1101".into(),
-        building: "3".into(),
-        room: "1101".into(),
-        floor: 11,
-        total_floors: 18,
-        structure: "钢混".into(),
-        areas: Areas {
-            building: "89.56".into(),
-            inner: Some("70.12".into()),
-            shared: Some("19.44".into()),
-        },
-        usage: "住宅".into(),
-        nature: "商品房".into(),
-        land_right_nature: LandRightNature::Granted,
-        land_term_to: Some(date!(2070 - 12 - 31)),
-        registered_on: date!(2018 - 05 - 04),
-        status: RecordStatus::Current,
-        restrictions: vec![
-            Restriction::Mortgage {
-                mortgagee: "中国工商银行北京朝阳支行".into(),
-                proof_number: parse("京(2019)朝阳区不动产证明第0012345号")?,
-                amount_fen: 150_000_000,
-                mortgage_kind: MortgageKind::General,
-                term_from: date!(2019 - 01 - 01),
-                term_to: date!(2039 - 01 - 01),
-            },
-            Restriction::Seizure {
-                court: "北京市朝阳区人民法院".into(),
-                document_number: "(2025)京0105执123号".into(),
-                seizure_kind: SeizureKind::Waiting,
-                term_from: date!(2025 - 03 - 01),
-                term_to: date!(2028 - 03 - 01),
-            },
-        ],
-    })
 }
 
 fn certificate(mut units: Vec<Unit>, purpose: QueryPurpose) -> Result<Box<Certificate>> {
