@@ -3,7 +3,7 @@
 //! `documents` to CUPS or to a PDF folder.
 
 use crate::printing::{Mode, PrinterProfile, encode_ticket};
-use central_api::dto::Requester;
+use central_api::dto::{Certificate, Requester};
 use documents::certificate::{CertificateDoc, KioskContext, Wording, render_pdf};
 use escpos::driver::{Endpoint, Fault as EscFault, PrintError, TicketPrinter};
 use flows::{PrintFault, PrintJob};
@@ -95,47 +95,9 @@ impl Printers {
         masked_name: String,
         wall: time::OffsetDateTime,
     ) -> Result<Printed, Failed> {
-        match job {
-            PrintJob::Certificate(cert) => self.certificate(*cert, wall).await,
-            other => {
-                let ticket = self.ticket_of(other, masked_name, wall);
-                self.print_ticket(ticket).await
-            }
-        }
-    }
-
-    fn ticket_of(
-        &self,
-        job: PrintJob,
-        masked_name: String,
-        wall: time::OffsetDateTime,
-    ) -> tickets::Ticket {
-        let hall = self.setup.hall.clone();
-        match job {
-            PrintJob::QueueTicket(t) => tickets::Ticket::Queue(tickets::QueueTicket::from_dto(
-                hall,
-                &t,
-                follow_url(&t.ticket_number),
-            )),
-            PrintJob::CheckInSlip {
-                appointment,
-                ticket,
-            } => tickets::Ticket::CheckIn(tickets::CheckInSlip {
-                hall,
-                booking_code: appointment.booking_code.clone(),
-                service: appointment.service_name.clone(),
-                masked_name,
-                slot_start: appointment.slot_start,
-                slot_end: appointment.slot_end,
-                number: ticket.ticket_number.clone(),
-                window: ticket.window.clone(),
-                checked_in_at: ticket.issued_at,
-            }),
-            PrintJob::Checklist(topic) => tickets::Ticket::Materials(
-                tickets::MaterialChecklist::from_topic(hall, &topic, wall),
-            ),
-            // Handled by the caller; a checklist of nothing never happens.
-            PrintJob::Certificate(_) => tickets::Ticket::sample_queue(),
+        match printout(job, &self.setup.hall, masked_name, wall) {
+            Printout::Certificate(cert) => self.certificate(*cert, wall).await,
+            Printout::Ticket(ticket) => self.print_ticket(ticket).await,
         }
     }
 
@@ -306,6 +268,52 @@ impl Printers {
             Err(_) => false,
         })
     }
+}
+
+/// What a print job becomes: an A4 certificate, or a ticket for the ticket printer.
+#[derive(Debug)]
+pub enum Printout {
+    /// The query-result certificate, for the A4 printer.
+    Certificate(Box<Certificate>),
+    /// A ticket laid out for the ticket printer.
+    Ticket(tickets::Ticket),
+}
+
+/// Turns a flows print job into what is printed: tickets carry the hall's name, a check-in slip
+/// the citizen's `masked_name`, a checklist the time `wall`.
+#[must_use]
+pub fn printout(
+    job: PrintJob,
+    hall: &str,
+    masked_name: String,
+    wall: time::OffsetDateTime,
+) -> Printout {
+    let hall = hall.to_owned();
+    Printout::Ticket(match job {
+        PrintJob::Certificate(cert) => return Printout::Certificate(cert),
+        PrintJob::QueueTicket(t) => tickets::Ticket::Queue(tickets::QueueTicket::from_dto(
+            hall,
+            &t,
+            follow_url(&t.ticket_number),
+        )),
+        PrintJob::CheckInSlip {
+            appointment,
+            ticket,
+        } => tickets::Ticket::CheckIn(tickets::CheckInSlip {
+            hall,
+            booking_code: appointment.booking_code,
+            service: appointment.service_name,
+            masked_name,
+            slot_start: appointment.slot_start,
+            slot_end: appointment.slot_end,
+            number: ticket.ticket_number,
+            window: ticket.window,
+            checked_in_at: ticket.issued_at,
+        }),
+        PrintJob::Checklist(topic) => {
+            tickets::Ticket::Materials(tickets::MaterialChecklist::from_topic(hall, &topic, wall))
+        }
+    })
 }
 
 /// The page a queue ticket's QR leads to.

@@ -258,40 +258,25 @@ fn printout(
     pdf_fonts: &documents::fonts::Fonts,
 ) -> Result<(&'static str, Vec<u8>)> {
     use documents::certificate::{CertificateDoc, KioskContext, Wording, render_pdf};
-    let ticket = match job {
-        PrintJob::Certificate(cert) => {
+    use kiosk::app::printers::{Printout, printout};
+    let ticket = match printout(
+        job.clone(),
+        HALL,
+        tickets::mask_name(CITIZEN_NAME),
+        journeys::START,
+    ) {
+        Printout::Certificate(cert) => {
             let ctx = KioskContext {
                 device_id: "KIOSK-DEMO-01".to_owned(),
                 printed_at: journeys::START,
                 requester: Requester::Holder,
                 wording: Wording::for_agency(&cert.agency),
             };
-            let pdf = render_pdf(&CertificateDoc::new(cert, &ctx), pdf_fonts)
+            let pdf = render_pdf(&CertificateDoc::new(&cert, &ctx), pdf_fonts)
                 .map_err(|e| anyhow!("certificate PDF: {e}"))?;
             return Ok(("pdf", pdf));
         }
-        PrintJob::QueueTicket(t) => tickets::Ticket::Queue(tickets::QueueTicket::from_dto(
-            HALL,
-            t,
-            format!("https://queue.invalid/t/{}", t.ticket_number),
-        )),
-        PrintJob::CheckInSlip {
-            appointment,
-            ticket,
-        } => tickets::Ticket::CheckIn(tickets::CheckInSlip {
-            hall: HALL.to_owned(),
-            booking_code: appointment.booking_code.clone(),
-            service: appointment.service_name.clone(),
-            masked_name: tickets::mask_name(CITIZEN_NAME),
-            slot_start: appointment.slot_start,
-            slot_end: appointment.slot_end,
-            number: ticket.ticket_number.clone(),
-            window: ticket.window.clone(),
-            checked_in_at: ticket.issued_at,
-        }),
-        PrintJob::Checklist(topic) => tickets::Ticket::Materials(
-            tickets::MaterialChecklist::from_topic(HALL, topic, journeys::START),
-        ),
+        Printout::Ticket(ticket) => ticket,
     };
     let raster = tickets::render_raster(
         &ticket.layout(),
