@@ -106,6 +106,9 @@ pub struct View {
     pub info: MaintenanceInfo,
     /// Devices are still being checked for the first time.
     pub starting: bool,
+    /// The screen's picture: the live camera preview (face check, QR scan), the certificate
+    /// preview or the payment QR; `None` when the screen shows none (or it is not made yet).
+    pub picture: Option<Arc<kiosk_ui::Picture>>,
 }
 
 /// A command to the driver.
@@ -295,6 +298,7 @@ pub fn spawn(config: DriverConfig, parts: Parts) -> std::io::Result<DriverHandle
         maintenance: MaintenanceView::Closed,
         info: MaintenanceInfo::default(),
         starting: true,
+        picture: None,
     });
     let device_time = Arc::new(Mutex::new(DeviceTime::default()));
     spawn_monitors(&config, &parts, tx.clone());
@@ -487,6 +491,7 @@ impl Driver {
                 .iter()
                 .any(|d| *d != Device::Reader && !self.known.contains_key(d))
                 || (self.has_reader && !self.known.contains_key(&Device::Reader)),
+            picture: None,
         };
         self.view.send_if_modified(|old| {
             if *old == view {

@@ -179,10 +179,13 @@ pub fn maintenance_view(m: &MaintenanceView, info: &MaintenanceInfo) -> ScreenVi
 pub fn screen_view(view: &View) -> ScreenView {
     match &view.maintenance {
         MaintenanceView::Closed => {
-            let picture = match view.screen.id {
-                // The demo has no camera preview to show: a stand-in frame.
-                ScreenId::FaceCheck | ScreenId::ScanQr => Some(screens::camera_frame(320, 240)),
-                _ => None,
+            let picture = match (&view.picture, view.screen.id) {
+                (Some(p), _) => Some(p.as_ref().clone()),
+                // No camera frame yet: a stand-in frame.
+                (None, ScreenId::FaceCheck | ScreenId::ScanQr) => {
+                    Some(screens::camera_frame(320, 240))
+                }
+                (None, _) => None,
             };
             screens::view_with(&view.screen, picture)
         }
