@@ -42,6 +42,28 @@ fn parse_ticket_number(text: &str) -> Option<String> {
     .then_some(t)
 }
 
+/// A rating level's label in both languages (the catalogue's text is the contract's Chinese).
+pub(crate) fn level_text(level: RatingLevel) -> TextKey {
+    match level {
+        RatingLevel::VerySatisfied => TextKey::LevelVerySatisfied,
+        RatingLevel::Satisfied => TextKey::LevelSatisfied,
+        RatingLevel::FairlySatisfied => TextKey::LevelFairlySatisfied,
+        RatingLevel::Dissatisfied => TextKey::LevelDissatisfied,
+        RatingLevel::VeryDissatisfied => TextKey::LevelVeryDissatisfied,
+    }
+}
+
+/// A reason's label in both languages.
+pub(crate) fn reason_text(reason: RatingReason) -> TextKey {
+    match reason {
+        RatingReason::LongWait => TextKey::ReasonLongWait,
+        RatingReason::Attitude => TextKey::ReasonAttitude,
+        RatingReason::Environment => TextKey::ReasonEnvironment,
+        RatingReason::Efficiency => TextKey::ReasonEfficiency,
+        RatingReason::Other => TextKey::ReasonOther,
+    }
+}
+
 /// What is being rated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TargetKind {
@@ -340,7 +362,7 @@ impl AskFlow {
                 for level in RatingLevel::ALL {
                     screen = screen.button(Button {
                         id: ButtonId::Level(*level),
-                        label: Text::Data(level.chinese().to_owned()),
+                        label: Text::Key(level_text(*level)),
                         enabled: true,
                         selected: false,
                     });
@@ -352,7 +374,7 @@ impl AskFlow {
                 for reason in RatingReason::ALL {
                     screen = screen.button(Button {
                         id: ButtonId::Reason(*reason),
-                        label: Text::Data(reason.chinese().to_owned()),
+                        label: Text::Key(reason_text(*reason)),
                         enabled: true,
                         selected: chosen.contains(reason),
                     });
@@ -364,6 +386,29 @@ impl AskFlow {
             S::Message(key) => Screen::new(ScreenId::Thanks, TextKey::NoticeTitle)
                 .line(*key)
                 .button(Button::new(ButtonId::Done, TextKey::Done)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn rating_labels_are_the_contracts_chinese_with_english() {
+        let mut english = HashSet::new();
+        for level in RatingLevel::ALL {
+            let key = level_text(*level);
+            assert_eq!(key.zh(), level.chinese(), "{level:?}");
+            assert!(key.en().is_ascii() && !key.en().is_empty(), "{level:?}");
+            assert!(english.insert(key.en()), "{level:?}: English used twice");
+        }
+        for reason in RatingReason::ALL {
+            let key = reason_text(*reason);
+            assert_eq!(key.zh(), reason.chinese(), "{reason:?}");
+            assert!(key.en().is_ascii() && !key.en().is_empty(), "{reason:?}");
+            assert!(english.insert(key.en()), "{reason:?}: English used twice");
         }
     }
 }

@@ -55,6 +55,9 @@ pub enum Intent {
     StaffedWindow,
     /// Dismissed the inactivity warning ("I need more time").
     Extend,
+    /// Typed a key into the screen's field (what was typed stays in the UI until it is
+    /// submitted): activity only, so a citizen typing a long address is not warned.
+    Typing,
     /// Switched the language.
     Language(Lang),
     /// Switched elder mode on or off.

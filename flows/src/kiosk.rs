@@ -368,6 +368,8 @@ impl Kiosk {
                         }
                         State::Active(a)
                     }
+                    // Activity only (recorded above); never dismisses anything.
+                    Intent::Typing => State::Active(a),
                     Intent::Home => self.exit(a, ExitReason::Home, now, effects),
                     Intent::StaffedWindow => self.exit(a, ExitReason::StaffedWindow, now, effects),
                     // The warning is modal: any other touch only dismisses it.

@@ -14,12 +14,13 @@
 use crate::cx::{Cx, Event, Step, Sx, central_fault};
 use crate::identify::{IdStep, Identify, Verified};
 use crate::io::{CentralCall, Completion, DeviceEvent, Intent, PrintJob, Reply};
-use crate::screen::{Button, ButtonId, Item, Screen, ScreenId, Text};
+use crate::screen::{Button, ButtonId, Document, Item, Screen, ScreenId, Text};
 use crate::show;
 use crate::text::TextKey;
 use crate::types::{Device, ExitReason, Fault};
 use central_api::domain::QueryPurpose;
 use central_api::dto::{Certificate, CertificateRequest, PropertyCheck, Records, Requester};
+use std::sync::Arc;
 
 /// The two query kinds of the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +60,8 @@ pub(crate) enum RecordsFlow {
     NoRecord(Box<Query>),
     /// Waiting for the certificate; `from` is where back leads after the preview.
     Issuing(Box<Query>, Box<RecordsFlow>),
-    /// The certificate preview.
-    Preview(Box<Query>, Box<Certificate>, Box<RecordsFlow>),
+    /// The certificate preview (shared with the screen's [`Document`], not copied per screen).
+    Preview(Box<Query>, Arc<Certificate>, Box<RecordsFlow>),
     /// Printing.
     Printing(Box<Certificate>),
     /// Take the certificate and the card.
@@ -209,7 +210,7 @@ impl RecordsFlow {
                             certificate.units.len()
                         ),
                     );
-                    Step::Next(S::Preview(query, certificate, from))
+                    Step::Next(S::Preview(query, Arc::from(certificate), from))
                 }
                 Err(failure) => {
                     cx.journal("issue_certificate", failure.as_str());
@@ -218,6 +219,7 @@ impl RecordsFlow {
             },
             (S::Preview(_, _, from), Event::Intent(Intent::Back)) => Step::Next(*from),
             (S::Preview(_, certificate, _), Event::Intent(Intent::Press(ButtonId::Print))) => {
+                let certificate = Box::new(Arc::unwrap_or_clone(certificate));
                 cx.print(PrintJob::Certificate(certificate.clone()));
                 Step::Next(S::Printing(certificate))
             }
@@ -360,7 +362,9 @@ impl RecordsFlow {
                 .line(TextKey::NoRecordBody)
                 .button(cert_button()),
             S::Preview(query, c, _) => {
-                let mut screen = Screen::new(ScreenId::Preview, TextKey::PreviewTitle)
+                let mut screen = Screen::new(ScreenId::Preview, TextKey::PreviewTitle);
+                screen.document = Some(Document::Certificate(Arc::clone(c)));
+                screen = screen
                     .line(match query.kind {
                         QueryKind::Ownership => TextKey::OwnershipQuery,
                         QueryKind::Property => TextKey::PropertyQuery,

@@ -1,15 +1,29 @@
 //! Synthetic sample data for the flows' tests and the headless demo (`kiosk demo --out`): one
 //! citizen (张𠮷英, born 1949-12-31, a synthetic but valid ID number), her verification, and one
-//! unit she holds in shares with a co-holder, under a mortgage and a seizure. No real person.
+//! unit she holds in shares with a co-holder, under a mortgage and a seizure; and central's
+//! answers about her: her certificate, appointments, tickets, the service catalogue, her case's
+//! progress, fees and payment, the FAQ. All on the samples' day, 2026-11-28 ([`START`]). No real
+//! person.
 
+use crate::Cached;
 use central_api::domain::{
-    CoOwnership, LandRightNature, MortgageKind, RecordStatus, RightType, SeizureKind,
+    BusinessType, CaseStage, CaseStatus, CoOwnership, LandRightNature, MortgageKind, PickupMethod,
+    QueryPurpose, RecordStatus, RightType, SeizureKind,
 };
-use central_api::dto::{Areas, Holder, IdNumberDto, Restriction, Unit, Verification};
+use central_api::dto::{
+    Appointment, AppointmentStatus, Areas, CaseProgress, Catalogue, Certificate, Classification,
+    Classifications, Faq, FaqEntry, FeeItem, Fees, Holder, IdNumberDto, Material, PaymentOrder,
+    PaymentState, Pickup, Priority, Records, Restriction, StageProgress, Ticket, Topic, Unit,
+    Verification,
+};
 use idcard::text::{ResidentCard, Validity};
 use idcard::{CardText, Date, Expiry, IdNumber, MaskStyle, Nation, Sensitive, Sex};
-use time::macros::{date, datetime};
+use time::OffsetDateTime;
+use time::macros::{date, datetime, time};
 use uuid::Uuid;
+
+/// The samples' clock: 2026-11-28 09:00 Beijing time.
+pub const START: OffsetDateTime = datetime!(2026-11-28 09:00 +08:00);
 
 /// The sample citizen's name (with a rare character, as real names have).
 pub const CITIZEN_NAME: &str = "张𠮷英";
@@ -150,4 +164,253 @@ pub fn unit() -> Result<Unit, SampleError> {
             },
         ],
     })
+}
+
+/// Central's answer to a records query: these units, as of [`START`].
+#[must_use]
+pub fn records(units: Vec<Unit>) -> Records {
+    Records {
+        units,
+        as_of: START,
+    }
+}
+
+/// The citizen's query-result certificate over these units, issued at [`START`]: her own
+/// number in full (a certificate must show it), the co-holders' masked as central masks them
+/// (first 4 and last 4).
+///
+/// # Errors
+/// None in practice (fixed, valid values).
+pub fn certificate(
+    mut units: Vec<Unit>,
+    purpose: QueryPurpose,
+) -> Result<Box<Certificate>, SampleError> {
+    let own = own_id()?;
+    for holder in units.iter_mut().flat_map(|u| u.holders.iter_mut()) {
+        if holder.id_number.0 != own {
+            holder.id_number = IdNumberDto(idcard::sensitive::mask_number(&holder.id_number.0));
+        }
+    }
+    Ok(Box::new(Certificate {
+        query_number: parse("Q20261128000123")?,
+        verification_code: parse("7KX2-9QPM-4RTA")?,
+        verification_url: "https://verify.invalid/7KX2-9QPM-4RTA".into(),
+        issued_at: START,
+        agency: "北京市朝阳区不动产登记中心".into(),
+        agency_phone: "010-12345678".into(),
+        requester_name: CITIZEN_NAME.into(),
+        requester_id_number: IdNumberDto(own),
+        purpose,
+        units,
+    }))
+}
+
+/// A booked appointment (booking code 64785520, service A, 10:00–10:30) whose check-in window
+/// is `from` to `until`.
+#[must_use]
+pub fn appointment(id: &str, from: OffsetDateTime, until: OffsetDateTime) -> Appointment {
+    Appointment {
+        appointment_id: id.into(),
+        booking_code: "64785520".into(),
+        service_code: "A".into(),
+        service_name: "二手房转移登记".into(),
+        slot_start: datetime!(2026-11-28 10:00 +08:00),
+        slot_end: datetime!(2026-11-28 10:30 +08:00),
+        status: AppointmentStatus::Booked,
+        check_in_from: from,
+        check_in_until: until,
+    }
+}
+
+/// That time on the samples' day, Beijing time.
+fn at(t: time::Time) -> OffsetDateTime {
+    START.replace_time(t)
+}
+
+/// `AP-1`, open for check-in at [`START`] (08:50 to 10:20).
+#[must_use]
+pub fn appointment_open() -> Appointment {
+    appointment("AP-1", at(time!(08:50)), at(time!(10:20)))
+}
+
+/// `AP-2`, too early at [`START`]: check-in opens at 09:40.
+#[must_use]
+pub fn appointment_too_early() -> Appointment {
+    appointment("AP-2", at(time!(09:40)), at(time!(10:20)))
+}
+
+/// `AP-3`, too late at [`START`]: check-in closed at 08:20.
+#[must_use]
+pub fn appointment_too_late() -> Appointment {
+    appointment("AP-3", at(time!(07:00)), at(time!(08:20)))
+}
+
+/// A queue ticket for service A issued at [`START`]: 4 people ahead, about 18 minutes, window 5.
+#[must_use]
+pub fn ticket(number: &str, priority: Priority) -> Ticket {
+    Ticket {
+        ticket_number: number.into(),
+        service_code: "A".into(),
+        service_name: "二手房转移登记".into(),
+        priority,
+        people_ahead: 4,
+        estimated_wait_minutes: 18,
+        window: Some("5".into()),
+        issued_at: START,
+    }
+}
+
+/// A second-hand sale transfer topic with three materials, handled at `service`.
+#[must_use]
+pub fn topic(code: &str, service: &str) -> Topic {
+    Topic {
+        code: code.into(),
+        name: format!("二手房买卖转移登记 {code}"),
+        business_type: BusinessType::Transfer,
+        applicant_type: "individual".into(),
+        joint_handling: "land_housing_tax".into(),
+        disposition: "sale".into(),
+        usage: "residential".into(),
+        right_type: RightType::StateConstructionLandAndHouse,
+        materials: vec![
+            Material {
+                name: "不动产权证书".into(),
+                original: true,
+                copies: 1,
+                note: None,
+            },
+            Material {
+                name: "买卖双方身份证明".into(),
+                original: true,
+                copies: 1,
+                note: Some("外籍人士提供护照".into()),
+            },
+            Material {
+                name: "存量房买卖合同".into(),
+                original: false,
+                copies: 2,
+                note: None,
+            },
+        ],
+        fee_fen: 8000,
+        service_code: service.into(),
+        time_limit_days: 5,
+    }
+}
+
+/// The service catalogue: topics T1 and T2 at service A, T3 at service B.
+#[must_use]
+pub fn catalogue() -> Catalogue {
+    let c = |code: &str, name: &str| Classification {
+        code: code.into(),
+        name: name.into(),
+    };
+    Catalogue {
+        version: "v1".into(),
+        classifications: Classifications {
+            applicant_types: vec![c("individual", "个人"), c("enterprise", "企业")],
+            joint_handling: vec![c("land_housing_tax", "房地税联办")],
+            dispositions: vec![c("sale", "买卖"), c("gift", "赠与")],
+            uses: vec![c("residential", "住宅")],
+            right_types: vec![c(
+                "state_construction_land_and_house",
+                "国有建设用地使用权/房屋所有权",
+            )],
+        },
+        topics: vec![topic("T1", "A"), topic("T2", "A"), topic("T3", "B")],
+    }
+}
+
+/// Case BDC-2026-000101 in review, to be picked up at window 8 (a method the citizen may
+/// change when `changeable`).
+///
+/// # Errors
+/// None in practice (fixed, valid values).
+pub fn progress(changeable: bool) -> Result<CaseProgress, SampleError> {
+    Ok(CaseProgress {
+        case_number: parse("BDC-2026-000101")?,
+        business_type: BusinessType::Transfer,
+        status: CaseStatus::InProgress,
+        stages: vec![
+            StageProgress {
+                stage: CaseStage::Accept,
+                started_at: datetime!(2026-11-20 09:00 +08:00),
+                finished_at: Some(datetime!(2026-11-20 09:30 +08:00)),
+            },
+            StageProgress {
+                stage: CaseStage::Review,
+                started_at: datetime!(2026-11-20 09:30 +08:00),
+                finished_at: None,
+            },
+        ],
+        pickup: Pickup {
+            ready: false,
+            method: Some(PickupMethod::Window),
+            window: Some("8".into()),
+            changeable,
+        },
+        rated: false,
+    })
+}
+
+/// The case's unpaid fees: 80 yuan registration, 10 yuan certificate, 90 yuan in all.
+#[must_use]
+pub fn fees() -> Fees {
+    Fees {
+        items: vec![
+            FeeItem {
+                name: "不动产登记费（住宅）".into(),
+                amount_fen: 8000,
+            },
+            FeeItem {
+                name: "证书工本费".into(),
+                amount_fen: 1000,
+            },
+        ],
+        total_fen: 9000,
+        paid: false,
+    }
+}
+
+/// The payment order for [`fees`], in this state.
+#[must_use]
+pub fn order(state: PaymentState) -> PaymentOrder {
+    PaymentOrder {
+        order_id: "PO-000017".into(),
+        qr_payload: "https://pay.invalid/o/PO-000017".into(),
+        amount_fen: 9000,
+        state,
+        expires_at: datetime!(2026-11-28 09:30 +08:00),
+    }
+}
+
+/// The FAQ: two questions (inheritance materials, a lost certificate).
+#[must_use]
+pub fn faq() -> Faq {
+    Faq {
+        version: "f1".into(),
+        entries: vec![
+            FaqEntry {
+                id: "1".into(),
+                question: "继承房产需要哪些材料？".into(),
+                answer: "请携带继承公证书或生效法律文书、被继承人死亡证明、不动产权证书和继承人身份证明。".into(),
+                topic_code: None,
+            },
+            FaqEntry {
+                id: "2".into(),
+                question: "不动产权证书丢失怎么办？".into(),
+                answer: "请持身份证明到窗口申请补证，登记机构公告 15 个工作日后补发。".into(),
+                topic_code: None,
+            },
+        ],
+    }
+}
+
+/// A value central sent just now (not a cached copy).
+#[must_use]
+pub fn fresh<T>(value: T) -> Cached<T> {
+    Cached {
+        value,
+        offline_age_ms: None,
+    }
 }

@@ -6,7 +6,9 @@
 use crate::text::TextKey;
 use crate::types::Lang;
 use central_api::domain::{PickupMethod, RatingLevel, RatingReason};
+use central_api::dto::Certificate;
 use idcard::Sensitive;
+use std::sync::Arc;
 
 /// One piece of text on a screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,6 +300,26 @@ pub enum ScreenId {
     Thanks,
 }
 
+/// A document the screen previews; the UI draws it (the flows hold no pixels).
+///
+/// Shared, not copied: building a screen clones the handle, and two screens of the same state
+/// compare equal by pointer before comparing contents.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Document {
+    /// The certificate central issued, before it is printed (the requester's ID number is
+    /// masked in the preview).
+    Certificate(Arc<Certificate>),
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the requester's name or ID number: the query number only.
+        match self {
+            Document::Certificate(c) => write!(f, "Certificate({})", c.query_number),
+        }
+    }
+}
+
 /// Which navigation buttons show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Nav {
@@ -326,6 +348,8 @@ pub struct Screen {
     pub field: Option<Field>,
     /// A QR code to show (payment).
     pub qr: Option<String>,
+    /// A document to preview (the certificate before printing).
+    pub document: Option<Document>,
     /// An error about the citizen's last input.
     pub error: Option<Text>,
     /// Waiting for a device or central (spinner; the inactivity timer is paused).
@@ -351,6 +375,7 @@ impl Screen {
             buttons: Vec::new(),
             field: None,
             qr: None,
+            document: None,
             error: None,
             busy: false,
             nav: Nav {
@@ -422,5 +447,31 @@ impl Screen {
     /// Every line rendered in `lang` (for tests and logs of non-personal screens).
     pub fn rendered_lines(&self, lang: Lang) -> Vec<String> {
         self.lines.iter().map(|l| l.render(lang)).collect()
+    }
+}
+
+#[cfg(test)]
+mod document_tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+    use super::*;
+    use central_api::domain::QueryPurpose;
+
+    #[test]
+    fn a_previewed_certificate_shows_only_its_query_number_in_debug() {
+        let cert = crate::samples::certificate(
+            vec![crate::samples::unit().unwrap()],
+            QueryPurpose::SchoolEnrolment,
+        )
+        .unwrap();
+        let own = crate::samples::own_id().unwrap();
+        let mut screen = Screen::new(ScreenId::Preview, TextKey::PreviewTitle);
+        screen.document = Some(Document::Certificate(Arc::from(cert)));
+        let debug = format!("{screen:?}");
+        assert!(debug.contains("Certificate(Q20261128000123)"), "{debug}");
+        assert!(!debug.contains(&own), "{debug}");
+        assert!(!debug.contains(crate::samples::CITIZEN_NAME), "{debug}");
+        // Equal screens share the document.
+        assert_eq!(screen.clone(), screen);
     }
 }

@@ -300,6 +300,16 @@ texts! {
     RatingThanks => "感谢您的评价", "Thank you for your rating";
     AlreadyRated => "此办件已评价过，每个办件只能评价一次", "This case was already rated; each case can be rated once";
     RatingTargetNotFound => "未找到该办件或排队号", "No such case or ticket";
+    LevelVerySatisfied => "非常满意", "Very satisfied";
+    LevelSatisfied => "满意", "Satisfied";
+    LevelFairlySatisfied => "基本满意", "Fairly satisfied";
+    LevelDissatisfied => "不满意", "Dissatisfied";
+    LevelVeryDissatisfied => "非常不满意", "Very dissatisfied";
+    ReasonLongWait => "等候时间长", "Waited too long";
+    ReasonAttitude => "服务态度差", "Unfriendly staff";
+    ReasonEnvironment => "办事环境差", "Poor surroundings";
+    ReasonEfficiency => "办事效率低", "Slow handling";
+    ReasonOther => "其他", "Other";
 }
 
 #[cfg(test)]

@@ -129,6 +129,12 @@ pub struct CameraSection {
     /// The near-infrared camera, when fitted.
     #[serde(default)]
     pub ir_source: Option<String>,
+    /// For tests with a recorded camera only: the liveness challenges every face check asks, in
+    /// this order (two or three of `turn-left`, `turn-right`, `nod`, `blink`, no repeats),
+    /// instead of a random draw per check. A hall kiosk leaves it unset: a fixed sequence can be
+    /// answered by a recording.
+    #[serde(default)]
+    pub challenges: Option<Vec<String>>,
 }
 
 /// `[devices.ticket_printer]`.
@@ -328,6 +334,8 @@ pub struct Config {
     pub camera_source: camera::SourceSpec,
     /// The IR camera, parsed.
     pub ir_source: Option<camera::SourceSpec>,
+    /// `devices.camera.challenges`, parsed: the fixed liveness plan of a test installation.
+    pub challenges: Option<liveness::ChallengePlan>,
     /// `ui.language`, parsed.
     pub language: Lang,
     /// The PIN hash, parsed.
@@ -390,6 +398,12 @@ impl Config {
             None => None,
         };
         resolve(&mut d.camera.yunet_model, base);
+        let challenges = d
+            .camera
+            .challenges
+            .as_deref()
+            .map(parse_challenges)
+            .transpose()?;
         if d.ticket_printer.endpoint.trim().is_empty() {
             return Err(invalid("devices.ticket_printer.endpoint", "empty"));
         }
@@ -483,6 +497,7 @@ impl Config {
             path: path.to_owned(),
             camera_source,
             ir_source,
+            challenges,
             language,
             pin,
         })
@@ -504,6 +519,31 @@ impl Config {
             ..flows::Config::default()
         }
     }
+}
+
+/// `devices.camera.challenges`: two or three distinct challenge names, in order.
+fn parse_challenges(names: &[String]) -> Result<liveness::ChallengePlan, ConfigError> {
+    const KEY: &str = "devices.camera.challenges";
+    let challenges = names
+        .iter()
+        .map(|name| match name.trim() {
+            "turn-left" => Ok(liveness::Challenge::TurnLeft),
+            "turn-right" => Ok(liveness::Challenge::TurnRight),
+            "nod" => Ok(liveness::Challenge::Nod),
+            "blink" => Ok(liveness::Challenge::Blink),
+            other => Err(invalid(
+                KEY,
+                format!("{other:?}: one of turn-left, turn-right, nod, blink"),
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    liveness::ChallengePlan::fixed(&challenges).map_err(|e| match e {
+        liveness::PlanError::CountOutOfRange(_) => invalid(
+            KEY,
+            format!("{} challenges: give two or three", names.len()),
+        ),
+        other => invalid(KEY, other.to_string()),
+    })
 }
 
 fn check_baud(key: &'static str, baud: u32) -> Result<(), ConfigError> {
@@ -663,6 +703,33 @@ mod tests {
         assert!(!format!("{hash:?}").contains(&text[30..]));
         // Two hashes of one PIN differ (salted).
         assert_ne!(text, hash_pin("246810", MIN_ITERATIONS));
+    }
+
+    #[test]
+    fn a_fixed_challenge_list_parses_in_order_and_bad_ones_name_the_key() {
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let plan = parse_challenges(&names(&["blink", "turn-left", "nod"])).unwrap();
+        assert_eq!(
+            plan.challenges(),
+            [
+                liveness::Challenge::Blink,
+                liveness::Challenge::TurnLeft,
+                liveness::Challenge::Nod
+            ]
+        );
+        for (bad, says) in [
+            (names(&["blink"]), "1 challenges: give two or three"),
+            (names(&["nod", "nod"]), "twice"),
+            (names(&["nod", "wink"]), "\"wink\": one of turn-left"),
+            (
+                names(&["nod", "blink", "turn-left", "turn-right"]),
+                "4 challenges",
+            ),
+        ] {
+            let e = parse_challenges(&bad).unwrap_err().to_string();
+            assert!(e.starts_with("devices.camera.challenges: "), "{e}");
+            assert!(e.contains(says), "{bad:?}: {e}");
+        }
     }
 
     #[test]

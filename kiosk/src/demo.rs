@@ -21,7 +21,6 @@ use kiosk::config::Config;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use tokio::io::AsyncBufReadExt;
 
 /// The touchscreen's settings: orientation, language, elder mode at start.
 type UiSettings = (kiosk_ui::Orientation, kiosk_ui::Lang, bool);
@@ -62,6 +61,7 @@ pub fn main(runtime: &tokio::runtime::Runtime, config: Option<&std::path::Path>)
         }
     };
     runtime.block_on(async {
+        // The driver writes out the journal before it reports it has stopped.
         driver.shutdown().await;
         if let Some(rig) = rig {
             rig.shutdown().await;
@@ -220,7 +220,11 @@ fn mask_digits(line: &str) -> String {
         .join(" ")
 }
 
-/// A screen as log lines, personal values withheld.
+/// A screen as text lines, personal values withheld: the header `== <ScreenId>: <title>` (with
+/// ` (…)` while busy, ` (starting)` while the devices are first checked), the body lines, the
+/// items `[i] ...` (`(x)` when out of service, for `select i`), an error `! ...`, the buttons
+/// `(i) <label> {<ButtonId>}` (for `press i`), the inactivity warning and the maintenance view.
+/// The console ends each screen with an empty line.
 pub fn describe(view: &View) -> Vec<String> {
     let s = &view.screen;
     let lang = s.lang;
@@ -229,10 +233,11 @@ pub fn describe(view: &View) -> Vec<String> {
         other => other.render(lang),
     };
     let mut out = vec![format!(
-        "== {:?}: {}{}",
+        "== {:?}: {}{}{}",
         s.id,
         flows::text::TextKey::get(s.title, lang),
-        if s.busy { " (…)" } else { "" }
+        if s.busy { " (…)" } else { "" },
+        if view.starting { " (starting)" } else { "" }
     )];
     out.extend(s.lines.iter().map(|l| format!("   {}", text(l))));
     for (i, item) in s.items.iter().enumerate() {
@@ -250,7 +255,7 @@ pub fn describe(view: &View) -> Vec<String> {
         .buttons
         .iter()
         .enumerate()
-        .map(|(i, b)| format!("({i}) {}", text(&b.label)))
+        .map(|(i, b)| format!("({i}) {} {{{:?}}}", text(&b.label), b.id))
         .collect();
     if !buttons.is_empty() {
         out.push(format!("   {}", buttons.join("  ")));
@@ -265,24 +270,50 @@ pub fn describe(view: &View) -> Vec<String> {
     out
 }
 
-async fn console(driver: &DriverHandle, rig: Option<&DemoRig>) -> ExitCode {
-    let mut view = driver.view();
-    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin()).lines();
-    let mut stdin_open = true;
-    for line in describe(&view.borrow_and_update()) {
+/// Prints a screen ([`describe`]) and the empty line that ends it.
+fn print_screen(view: &View) {
+    for line in describe(view) {
         println!("{line}");
     }
+    println!();
+}
+
+/// The lines of stdin, read on a thread of its own: a read in progress cannot be cancelled, and
+/// unlike the runtime's blocking pool (`tokio::io::stdin`) a plain thread does not hold up the
+/// exit after `quit` until another line or the end of input arrives.
+fn stdin_lines() -> tokio::sync::mpsc::Receiver<String> {
+    use std::io::BufRead as _;
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    let spawned = std::thread::Builder::new()
+        .name("console-stdin".to_owned())
+        .spawn(move || {
+            for line in std::io::stdin().lock().lines() {
+                let Ok(line) = line else { break };
+                if tx.blocking_send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("no console input: {e}");
+    }
+    rx
+}
+
+async fn console(driver: &DriverHandle, rig: Option<&DemoRig>) -> ExitCode {
+    let mut view = driver.view();
+    let mut stdin = stdin_lines();
+    let mut stdin_open = true;
+    print_screen(&view.borrow_and_update());
     loop {
         tokio::select! {
             changed = view.changed() => {
                 if changed.is_err() { break; }
                 let v = view.borrow_and_update().clone();
-                for line in describe(&v) {
-                    println!("{line}");
-                }
+                print_screen(&v);
             }
-            line = stdin.next_line(), if stdin_open => match line {
-                Ok(Some(line)) => {
+            line = stdin.recv(), if stdin_open => match line {
+                Some(line) => {
                     let line = line.trim().to_owned();
                     if line == "quit" { break; }
                     if let Err(e) = command(driver, rig, &line).await {
@@ -290,7 +321,7 @@ async fn console(driver: &DriverHandle, rig: Option<&DemoRig>) -> ExitCode {
                     }
                 }
                 // No terminal (a service, CI): keep running.
-                Ok(None) | Err(_) => stdin_open = false,
+                None => stdin_open = false,
             },
             _ = tokio::signal::ctrl_c() => break,
         }

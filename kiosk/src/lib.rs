@@ -8,3 +8,5 @@ pub mod config;
 pub mod printing;
 pub mod screens;
 pub mod store;
+#[cfg(test)]
+mod ui_flows;

@@ -74,7 +74,7 @@ fn main() -> ExitCode {
             Command::Print(command) => cli::print::run(command).await,
             Command::Printer(command) => cli::print::run_printer(command).await,
             Command::Face(command) => cli::face::run(command).await,
-            Command::Journal(command) => cli::journal::run(command),
+            Command::Journal(command) => cli::journal::run(command, args.config.as_deref()),
             Command::Doctor(a) => cli::doctor::run(args.config.as_deref(), a).await,
             Command::Demo(a) => cli::demo_out::run(a),
         }

@@ -17,8 +17,8 @@ use central_api::domain::{PickupMethod, RatingLevel, RatingReason};
 use central_api::dto::Certificate;
 use flows::{ButtonId, Field, Lang, Screen, ScreenId};
 use kiosk_ui::{
-    Button, ButtonStyle, Entry, Icon, Item, Picture, ScreenKind, ScreenView, Section, Text,
-    TimeoutWarning,
+    Button, ButtonStyle, Entry, FormField, Icon, Item, Keys, Picture, ScreenKind, ScreenView,
+    Section, Text, TimeoutWarning,
 };
 use tickets::{Block, Layout, PaperWidth, TextStyle};
 
@@ -65,11 +65,9 @@ pub fn kind_of(id: ScreenId) -> ScreenKind {
         | S::GuideTopic
         | S::FaqEntry
         | S::Fees => ScreenKind::Detail,
-        // The courier address and the question forms: the keypad takes the phone number; the
-        // free text needs an input method the kiosk-ui keypad does not have (see `entry_of`).
-        S::BookingCode | S::CaseNumber | S::RateTarget | S::Address | S::QuestionForm => {
-            ScreenKind::Entry
-        }
+        S::BookingCode | S::CaseNumber | S::RateTarget => ScreenKind::Entry,
+        // The courier address and the question: labelled fields on the on-screen keyboard.
+        S::Address | S::QuestionForm => ScreenKind::Form,
         S::Preview | S::PaymentQr => ScreenKind::Preview,
         S::Working | S::Printing => ScreenKind::Waiting,
         S::TakeCertificate
@@ -231,23 +229,85 @@ fn item(index: usize, it: &flows::Item) -> Item {
     out
 }
 
-/// What the keypad of an entry screen collects.
+/// What the keypad or keyboard of an entry screen collects.
 fn entry_of(screen: &Screen, label: Text) -> Entry {
-    let (max_len, extra_key) = match (screen.id, screen.field) {
-        (_, Some(Field::BookingCode)) | (ScreenId::BookingCode, _) => (16, None),
-        // Case numbers (BDC-2026-000101) and ticket numbers (A012) have letters: the keypad's
-        // extra key gives the series letter; a full keyboard is for the hardware keypad.
-        (_, Some(Field::CaseNumber)) | (ScreenId::CaseNumber, _) => (20, Some('X')),
-        (_, Some(Field::TicketNumber)) => (8, Some('A')),
-        // Address and question forms: the keypad takes the mobile phone number.
-        (_, Some(Field::Address | Field::Question)) => (11, None),
-        _ => (20, Some('A')),
+    let (max_len, keys) = match (screen.id, screen.field) {
+        (_, Some(Field::BookingCode)) | (ScreenId::BookingCode, _) => (16, Keys::Digits),
+        // Case numbers (BDC-2026-000101) and ticket numbers (A012) have letters and dashes.
+        (_, Some(Field::CaseNumber)) | (ScreenId::CaseNumber, _) => (20, Keys::Alphanumeric),
+        (_, Some(Field::TicketNumber)) => (8, Keys::Alphanumeric),
+        _ => (20, Keys::Alphanumeric),
     };
     Entry {
         label,
         masked: false,
         max_len,
-        extra_key,
+        extra_key: None,
+        keys,
+    }
+}
+
+/// The field ids of the forms, as [`kiosk_ui::UiEvent::FormSubmitted`] reports them.
+pub mod form_field {
+    /// Courier address: the recipient.
+    pub const RECIPIENT: &str = "recipient";
+    /// Courier address and question: the mobile number.
+    pub const PHONE: &str = "phone";
+    /// Courier address: the address in one line.
+    pub const ADDRESS: &str = "address";
+    /// Courier address: the postal code.
+    pub const POSTAL_CODE: &str = "postal_code";
+    /// Question: the question.
+    pub const QUESTION: &str = "question";
+}
+
+/// The longest question the form takes (the flows accept up to 500 characters; a touchscreen
+/// question stays shorter).
+const QUESTION_FIELD_LEN: usize = 200;
+
+/// The fields of a form screen (courier address, question); empty for any other screen.
+pub fn form_of(screen: &Screen) -> Vec<FormField> {
+    use form_field as f;
+    let phone = || {
+        FormField::new(
+            f::PHONE,
+            Text::new("手机号码", "Mobile number"),
+            Keys::Digits,
+            11,
+        )
+    };
+    match (screen.id, screen.field) {
+        (ScreenId::Address, _) | (_, Some(Field::Address)) => vec![
+            FormField::new(
+                f::RECIPIENT,
+                Text::new("收件人", "Recipient"),
+                Keys::Text,
+                50,
+            ),
+            phone(),
+            FormField::new(
+                f::ADDRESS,
+                Text::new("详细地址", "Address"),
+                Keys::Text,
+                200,
+            ),
+            FormField::new(
+                f::POSTAL_CODE,
+                Text::new("邮政编码", "Postal code"),
+                Keys::Digits,
+                6,
+            ),
+        ],
+        (ScreenId::QuestionForm, _) | (_, Some(Field::Question)) => vec![
+            FormField::new(
+                f::QUESTION,
+                Text::new("问题", "Question"),
+                Keys::Text,
+                QUESTION_FIELD_LEN,
+            ),
+            phone(),
+        ],
+        _ => Vec::new(),
     }
 }
 
@@ -347,15 +407,10 @@ pub fn view_with(screen: &Screen, picture: Option<Picture>) -> ScreenView {
 
     if kind == ScreenKind::Entry {
         let label = screen.lines.first().map_or_else(|| key(screen.title), text);
-        // The forms' free text needs a keyboard the touchscreen does not have yet: the keypad
-        // takes the mobile number.
-        let label = match screen.field {
-            Some(Field::Address | Field::Question) => {
-                Text::new("手机号码（11 位）", "Mobile number (11 digits)")
-            }
-            _ => label,
-        };
         v.entry = Some(entry_of(screen, label));
+    }
+    if kind == ScreenKind::Form {
+        v.form = form_of(screen);
     }
 
     match kind {
@@ -699,6 +754,80 @@ mod tests {
             view(&s.clone().busy()).kind,
             ScreenKind::Waiting,
             "busy waits"
+        );
+    }
+
+    #[test]
+    fn the_address_and_question_screens_are_forms_with_the_flows_fields() {
+        let address = Screen::new(ScreenId::Address, flows::TextKey::AddressTitle)
+            .field(Field::Address)
+            .error(Some(flows::Text::Key(flows::TextKey::PostalCodeInvalid)));
+        let v = view(&address);
+        v.validate().unwrap();
+        assert_eq!(v.kind, ScreenKind::Form);
+        let fields: Vec<(&str, &str, Keys, usize)> = v
+            .form
+            .iter()
+            .map(|f| (f.id.as_str(), f.label.zh.as_str(), f.keys, f.max_len))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("recipient", "收件人", Keys::Text, 50),
+                ("phone", "手机号码", Keys::Digits, 11),
+                ("address", "详细地址", Keys::Text, 200),
+                ("postal_code", "邮政编码", Keys::Digits, 6),
+            ]
+        );
+        assert!(v.form.iter().all(|f| f.required && !f.label.en.is_empty()));
+        // The flow's validation error stands above the form, in both languages.
+        assert_eq!(v.prompt.zh, flows::TextKey::PostalCodeInvalid.zh());
+        assert_eq!(v.prompt.en, flows::TextKey::PostalCodeInvalid.en());
+        // What the form takes fits what the flow accepts.
+        let long = flows::AddressForm {
+            recipient: "王".repeat(50),
+            phone: "13800138000".into(),
+            address: "路".repeat(200),
+            postal_code: "100102".into(),
+        };
+        assert!(flows::parse_address(&long).is_ok());
+
+        let question = Screen::new(ScreenId::QuestionForm, flows::TextKey::Ask)
+            .line(flows::TextKey::QuestionBody)
+            .field(Field::Question);
+        let v = view(&question);
+        v.validate().unwrap();
+        assert_eq!(v.kind, ScreenKind::Form);
+        let fields: Vec<(&str, Keys)> = v.form.iter().map(|f| (f.id.as_str(), f.keys)).collect();
+        assert_eq!(fields, [("question", Keys::Text), ("phone", Keys::Digits)]);
+        let question_len = v.form[0].max_len;
+        assert!(
+            flows::parse_question(&flows::QuestionForm {
+                text: "问".repeat(question_len),
+                phone: "13800138000".into(),
+            })
+            .is_ok()
+        );
+        assert_eq!(v.prompt.zh, flows::TextKey::QuestionBody.zh());
+        // Busy (sending): a spinner, no form.
+        assert_eq!(view(&question.busy()).kind, ScreenKind::Waiting);
+    }
+
+    #[test]
+    fn entries_get_the_keys_their_numbers_need() {
+        let keys = |field| {
+            let s = Screen::new(ScreenId::RateTarget, flows::TextKey::RateTitle).field(field);
+            let e = view(&s).entry.unwrap();
+            (e.keys, e.max_len)
+        };
+        assert_eq!(keys(Field::CaseNumber), (Keys::Alphanumeric, 20));
+        assert_eq!(keys(Field::TicketNumber), (Keys::Alphanumeric, 8));
+        assert_eq!(keys(Field::BookingCode), (Keys::Digits, 16));
+        let case = Screen::new(ScreenId::CaseNumber, flows::TextKey::CaseNumberTitle);
+        assert_eq!(view(&case).entry.unwrap().keys, Keys::Alphanumeric);
+        assert!(
+            flows::parse_case_number("BDC-2026-000101").is_ok(),
+            "the ABC layout types what the flow parses"
         );
     }
 

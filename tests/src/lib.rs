@@ -222,6 +222,67 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The documented example configuration, `kiosk/kiosk.example.toml`.
+pub const EXAMPLE_CONFIG: &str = include_str!("../../kiosk/kiosk.example.toml");
+
+/// `text` with each `(from, to)` applied once, in order.
+///
+/// # Panics
+/// When a `from` does not occur (the example changed under the test: fix the test).
+pub fn edited(text: &str, edits: &[(&str, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from:?} is not in the configuration");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// The example configuration pointed at simulators and local files: the reader's and the
+/// ticket printer's devices, central's URL (plain HTTP on loopback, so no TLS files), certificates
+/// as PDF files in `pdf/`, the camera from the `frames/` folder, no YuNet model, the signing
+/// key in `signing.key` and the state in `state/` (relative paths: beside the file).
+///
+/// # Panics
+/// When the example no longer has a line this edits.
+pub fn simulator_config(reader: &str, printer: &str, central_url: &str) -> String {
+    edited(
+        EXAMPLE_CONFIG,
+        &[
+            ("id = \"cy-hall-01\"", "id = \"demo-kiosk\""),
+            (
+                "port = \"/dev/serial/by-id/usb-Synjones_SS628_100-if00\"",
+                &format!("port = \"{reader}\""),
+            ),
+            (
+                "source = \"device:/dev/v4l/by-id/usb-kiosk-camera-video-index0\"",
+                "source = \"frames:frames\"",
+            ),
+            (
+                "yunet_model = \"/usr/share/kiosk/face_detection_yunet.onnx\"\n",
+                "",
+            ),
+            (
+                "endpoint = \"/dev/usb/lp0\"\n# Serial line speed; ignored for USB and TCP. Default 115200.\nbaud = 115200",
+                &format!("endpoint = \"{printer}\"\nbaud = 57600"),
+            ),
+            ("cups_queue = \"kiosk-a4\"", "pdf_dir = \"pdf\""),
+            (
+                "url = \"https://central.hall.example:8443\"",
+                &format!("url = \"{central_url}\""),
+            ),
+            ("client_cert = \"/etc/kiosk/tls/kiosk.crt\"\n", ""),
+            ("client_key = \"/etc/kiosk/tls/kiosk.key\"\n", ""),
+            ("ca = \"/etc/kiosk/tls/central-ca.crt\"\n", ""),
+            (
+                "key_file = \"/etc/kiosk/signing.key\"",
+                "key_file = \"signing.key\"",
+            ),
+            ("state_dir = \"/var/lib/kiosk\"", "state_dir = \"state\""),
+        ],
+    )
+}
+
 /// Environment variable: the folder with the face_recognition test photos (scripts/fetch-face-data).
 pub const PHOTOS_ENV: &str = "KIOSK_FACE_PHOTOS";
 /// Environment variable: the YuNet model file (optional; CI points it at ../shared/models).

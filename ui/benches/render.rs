@@ -56,7 +56,21 @@ fn main() {
             v.picture = None;
             v
         }),
-        ("face-check, 1080x1440 frame (no scaling)", {
+        ("face-check, 480x360 frame (the kiosk's preview size)", {
+            let mut v = samples::face_check();
+            let (w, h) = (480, 360);
+            v.picture = Some(kiosk_ui::Picture {
+                width: w,
+                height: h,
+                rgba: [120u8, 130, 140, 255].repeat((w * h) as usize),
+            });
+            v
+        }),
+        (
+            "address form with the pinyin keyboard",
+            samples::address_form(),
+        ),
+        ("face-check, 1080x1440 frame (shrunk to the box)", {
             let mut v = samples::face_check();
             let (w, h) = (1080, 1440);
             v.picture = Some(kiosk_ui::Picture {

@@ -1,7 +1,7 @@
 //! The view model turned into the Slint `Api` global's properties.
 
 use crate::generated::{self as g, Api};
-use crate::view::{ButtonStyle, Icon, Lang, Picture, ScreenKind, ScreenView, Text};
+use crate::view::{ButtonStyle, Icon, Keys, Lang, Picture, ScreenKind, ScreenView, Text};
 use slint::{Image, ModelRc, Rgb8Pixel, Rgba8Pixel, SharedPixelBuffer, VecModel};
 
 /// Sets every property of the current screen.
@@ -87,6 +87,7 @@ pub(crate) fn apply(api: &Api<'_>, view: &ScreenView) {
         Some(e) => {
             api.set_entry_label(text(&e.label));
             api.set_entry_extra_key(e.extra_key.map(String::from).unwrap_or_default().into());
+            api.set_entry_keys(keys(e.keys));
         }
         None => {
             api.set_entry_label(text(&Text::default()));
@@ -115,7 +116,16 @@ fn picture(p: &Picture) -> Image {
     }
 }
 
-fn text(t: &Text) -> g::BiText {
+/// Which keys, as Slint's enum.
+pub(crate) fn keys(k: Keys) -> g::Keys {
+    match k {
+        Keys::Digits => g::Keys::Digits,
+        Keys::Alphanumeric => g::Keys::Alphanumeric,
+        Keys::Text => g::Keys::Text,
+    }
+}
+
+pub(crate) fn text(t: &Text) -> g::BiText {
     g::BiText {
         zh: t.zh.as_str().into(),
         en: t.en.as_str().into(),
@@ -131,6 +141,7 @@ fn kind(k: ScreenKind) -> g::ScreenKind {
         ScreenKind::List => g::ScreenKind::List,
         ScreenKind::Detail => g::ScreenKind::Detail,
         ScreenKind::Entry => g::ScreenKind::Entry,
+        ScreenKind::Form => g::ScreenKind::Form,
         ScreenKind::Preview => g::ScreenKind::Preview,
         ScreenKind::Waiting => g::ScreenKind::Waiting,
         ScreenKind::Result => g::ScreenKind::Result,

@@ -62,7 +62,24 @@ pub enum UiError {
     /// An entry screen without an entry.
     #[error("an entry screen needs an entry")]
     EntryMissing,
-    /// An entry's length limit is 0 or too large.
+    /// A form screen without fields.
+    #[error("a form screen needs at least one field")]
+    FormEmpty,
+    /// More form fields than a screen takes.
+    #[error("{count} form fields, at most {max}")]
+    TooManyFields {
+        /// Fields given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A form field's id is empty or used twice.
+    #[error("form field id {0:?} is empty or not unique")]
+    FieldId(String),
+    /// A form field starts with a value longer than its limit.
+    #[error("form field {0:?} starts with a value longer than its max_len")]
+    FieldValue(String),
+    /// An entry's or field's length limit is 0 or too large.
     #[error("entry max_len {max_len}, must be 1..={limit}")]
     EntryLength {
         /// Given.

@@ -1,10 +1,11 @@
 //! [`KioskUi`]: the window, fed with [`ScreenView`]s, reporting [`UiEvent`]s.
 
-use crate::generated::{Api, MainWindow, Theme};
-use crate::view::{Entry, Lang, Orientation, ScreenView};
+use crate::generated::{self as g, Api, MainWindow, Theme};
+use crate::input::{Keyboard, Layout, Spec};
+use crate::view::{Entry, Keys, Lang, Orientation, ScreenKind, ScreenView};
 use crate::{UiError, convert, fonts, headless};
 use slint::platform::software_renderer::{MinimalSoftwareWindow, Rgb565Pixel};
-use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
+use slint::{ComponentHandle, ModelRc, PhysicalSize, Rgb8Pixel, VecModel};
 use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
@@ -27,6 +28,13 @@ pub enum UiEvent {
     EntryChanged(String),
     /// The keypad's OK with the text typed.
     EntrySubmitted(String),
+    /// A key was pressed on the keypad or keyboard (entries and forms alike; no text): the
+    /// citizen is there, whatever the key did.
+    Typing,
+    /// A form's submit button: every field's id and value, in the form's order.
+    FormSubmitted(Vec<(String, String)>),
+    /// A tap in the hidden maintenance corner (top left of the header).
+    CornerTap,
     /// The language toggle; every text on screen already shows in the new language.
     Language(Lang),
     /// The elder-mode toggle; the screen already shows larger text and targets.
@@ -78,7 +86,151 @@ type Handler = Rc<dyn Fn(UiEvent)>;
 struct State {
     handler: Option<Handler>,
     view: Option<ScreenView>,
+    /// The entry typed so far.
     entry: String,
+    /// The form's values, one per field, and the field the keyboard types into.
+    form: Vec<String>,
+    focus: usize,
+    /// The keyboard's layout and pinyin composition.
+    keyboard: Keyboard,
+}
+
+impl State {
+    /// The text the keyboard types into now and what it accepts.
+    fn target(&mut self) -> Option<(&mut Keyboard, &mut String, Spec)> {
+        let view = self.view.as_ref()?;
+        if view.kind == ScreenKind::Form {
+            let field = view.form.get(self.focus)?;
+            let spec = Spec {
+                keys: field.keys,
+                max_len: field.max_len,
+                extra_key: None,
+            };
+            let text = self.form.get_mut(self.focus)?;
+            Some((&mut self.keyboard, text, spec))
+        } else {
+            let entry = view.entry.as_ref()?;
+            let spec = Spec {
+                keys: entry.keys,
+                max_len: entry.max_len,
+                extra_key: entry.extra_key,
+            };
+            Some((&mut self.keyboard, &mut self.entry, spec))
+        }
+    }
+
+    /// Which keys the keyboard offers now.
+    fn keys(&self) -> Keys {
+        match &self.view {
+            Some(v) if v.kind == ScreenKind::Form => {
+                v.form.get(self.focus).map_or(Keys::Digits, |f| f.keys)
+            }
+            Some(v) => v.entry.as_ref().map_or(Keys::Digits, |e| e.keys),
+            None => Keys::Digits,
+        }
+    }
+
+    /// Takes a new view: keeps what was typed while the same entry or form is shown, starts
+    /// afresh otherwise.
+    fn take_view(&mut self, view: &ScreenView) {
+        let old = self.view.as_ref();
+        if view.kind == ScreenKind::Form {
+            let same_form = old.is_some_and(|old| {
+                old.kind == ScreenKind::Form
+                    && old.form.len() == view.form.len()
+                    && old
+                        .form
+                        .iter()
+                        .zip(&view.form)
+                        .all(|(a, b)| a.same_field(b))
+            });
+            if !same_form {
+                self.form = view.form.iter().map(|f| f.value.clone()).collect();
+                self.focus = 0;
+                self.keyboard =
+                    Keyboard::for_keys(view.form.first().map_or(Keys::Text, |f| f.keys));
+            }
+            self.entry.clear();
+        } else {
+            // The same entry shown again (a countdown tick, a device status) keeps what was
+            // typed; a new prompt (a wrong PIN, a code not found) starts it afresh.
+            let same_entry = old.is_some_and(|old| {
+                old.kind == view.kind && old.entry == view.entry && old.prompt == view.prompt
+            });
+            if !same_entry {
+                self.entry.clear();
+                self.keyboard =
+                    Keyboard::for_keys(view.entry.as_ref().map_or(Keys::Digits, |e| e.keys));
+            }
+            self.form.clear();
+            self.focus = 0;
+        }
+        self.view = Some(view.clone());
+    }
+
+    /// Whether every required field of the form has a value.
+    fn form_complete(&self) -> bool {
+        self.view.as_ref().is_some_and(|v| {
+            v.kind == ScreenKind::Form
+                && v.form
+                    .iter()
+                    .zip(&self.form)
+                    .all(|(f, value)| !f.required || !value.trim().is_empty())
+        })
+    }
+
+    /// The form's fields and values, as reported on submit.
+    fn form_values(&self) -> Vec<(String, String)> {
+        self.view.as_ref().map_or_else(Vec::new, |v| {
+            v.form
+                .iter()
+                .zip(&self.form)
+                .map(|(f, value)| (f.id.clone(), value.clone()))
+                .collect()
+        })
+    }
+
+    /// Sets every property the typing changes.
+    fn refresh(&self, api: &Api<'_>) {
+        let entry_spec = self.view.as_ref().and_then(|v| v.entry.as_ref());
+        api.set_entry_value(display(&self.entry, entry_spec).into());
+        api.set_entry_keys(convert::keys(self.keys()));
+        api.set_key_layout(match self.keyboard.layout {
+            Layout::Digits => g::KeyLayout::Digits,
+            Layout::Letters => g::KeyLayout::Letters,
+            Layout::Pinyin => g::KeyLayout::Pinyin,
+        });
+        api.set_preedit(self.keyboard.preedit().into());
+        let candidates: Vec<slint::SharedString> = self
+            .keyboard
+            .candidates()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        api.set_candidates(ModelRc::new(VecModel::from(candidates)));
+        api.set_candidates_prev(self.keyboard.has_previous_page());
+        api.set_candidates_next(self.keyboard.has_next_page());
+        let fields: Vec<g::FieldData> = self
+            .view
+            .as_ref()
+            .filter(|v| v.kind == ScreenKind::Form)
+            .map_or_else(Vec::new, |v| {
+                v.form
+                    .iter()
+                    .zip(&self.form)
+                    .map(|(f, value)| g::FieldData {
+                        id: f.id.as_str().into(),
+                        label: convert::text(&f.label),
+                        value: value.as_str().into(),
+                        keys: convert::keys(f.keys),
+                        required: f.required,
+                    })
+                    .collect()
+            });
+        api.set_form_fields(ModelRc::new(VecModel::from(fields)));
+        api.set_form_focus(i32::try_from(self.focus).unwrap_or(0));
+        api.set_form_complete(self.form_complete());
+    }
 }
 
 /// The kiosk's touchscreen. Create it on the thread that runs the event loop.
@@ -149,19 +301,9 @@ impl KioskUi {
         view.validate()?;
         let api = self.window.global::<Api>();
         convert::apply(&api, view);
-        let entry_display = {
-            let mut state = self.state.borrow_mut();
-            let same_entry = state
-                .view
-                .as_ref()
-                .is_some_and(|old| old.kind == view.kind && old.entry == view.entry);
-            if !same_entry {
-                state.entry.clear();
-            }
-            state.view = Some(view.clone());
-            display(&state.entry, view.entry.as_ref())
-        };
-        api.set_entry_value(entry_display.into());
+        let mut state = self.state.borrow_mut();
+        state.take_view(view);
+        state.refresh(&api);
         Ok(())
     }
 
@@ -270,55 +412,110 @@ impl KioskUi {
         let e = emit.clone();
         api.on_elder_changed(move |on| e(UiEvent::ElderMode(on)));
         let e = emit.clone();
+        api.on_corner_tap(move || e(UiEvent::CornerTap));
+        let e = emit.clone();
         let state = Rc::downgrade(&self.state);
         api.on_entry_submitted(move || {
             let Some(state) = state.upgrade() else { return };
             let text = state.borrow().entry.clone();
             e(UiEvent::EntrySubmitted(text));
         });
+        let e = emit.clone();
         let state = Rc::downgrade(&self.state);
-        let window = self.window.as_weak();
-        api.on_key(move |key| {
-            let (Some(state), Some(window)) = (state.upgrade(), window.upgrade()) else {
-                return;
-            };
-            let (changed, shown) = {
+        api.on_form_submitted(move || {
+            let Some(state) = state.upgrade() else { return };
+            let values = {
                 let mut st = state.borrow_mut();
-                let Some(spec) = st.view.as_ref().and_then(|v| v.entry.clone()) else {
-                    return;
-                };
-                let before = st.entry.clone();
-                edit(&mut st.entry, &key, &spec);
-                (
-                    (st.entry != before).then(|| st.entry.clone()),
-                    display(&st.entry, Some(&spec)),
-                )
+                // Letters still being composed go into the field as typed, not lost.
+                if let Some((keyboard, text, spec)) = st.target() {
+                    keyboard.flush(text, &spec);
+                }
+                st.form_complete().then(|| st.form_values())
             };
-            window.global::<Api>().set_entry_value(shown.into());
-            if let Some(text) = changed {
-                emit(UiEvent::EntryChanged(text));
+            if let Some(values) = values {
+                e(UiEvent::FormSubmitted(values));
             }
         });
-    }
-}
-
-/// Applies one keypad key to the entry text.
-fn edit(text: &mut String, key: &str, spec: &Entry) {
-    match key {
-        "DELETE" => {
-            text.pop();
-        }
-        "CLEAR" => text.clear(),
-        _ => {
-            let mut chars = key.chars();
-            let (Some(c), None) = (chars.next(), chars.next()) else {
-                return;
-            };
-            let allowed = c.is_ascii_digit() || Some(c) == spec.extra_key;
-            if allowed && text.chars().count() < spec.max_len {
-                text.push(c);
+        let typing = {
+            let state = Rc::downgrade(&self.state);
+            let window = self.window.as_weak();
+            let emit = emit.clone();
+            // Runs one change of the typing state, refreshes the screen, and reports a changed
+            // entry (forms report their values on submit).
+            move |change: &dyn Fn(&mut State)| {
+                let (Some(state), Some(window)) = (state.upgrade(), window.upgrade()) else {
+                    return;
+                };
+                let changed = {
+                    let mut st = state.borrow_mut();
+                    let before = st.entry.clone();
+                    change(&mut st);
+                    st.refresh(&window.global::<Api>());
+                    let is_entry = st.view.as_ref().is_some_and(|v| v.kind != ScreenKind::Form);
+                    (is_entry && st.entry != before).then(|| st.entry.clone())
+                };
+                emit(UiEvent::Typing);
+                if let Some(text) = changed {
+                    emit(UiEvent::EntryChanged(text));
+                }
             }
-        }
+        };
+        let t = typing.clone();
+        api.on_key(move |key| {
+            t(&|st: &mut State| {
+                if let Some((keyboard, text, spec)) = st.target() {
+                    keyboard.key(text, &key, &spec);
+                }
+            });
+        });
+        let t = typing.clone();
+        api.on_candidate(move |index| {
+            t(&|st: &mut State| {
+                if let (Ok(index), Some((keyboard, text, spec))) =
+                    (usize::try_from(index), st.target())
+                {
+                    keyboard.choose(text, index, &spec);
+                }
+            });
+        });
+        let t = typing.clone();
+        api.on_candidates_page(move |delta| {
+            t(&|st: &mut State| st.keyboard.turn_page(delta));
+        });
+        let t = typing.clone();
+        api.on_layout(move |layout| {
+            t(&|st: &mut State| {
+                let layout = match layout {
+                    g::KeyLayout::Letters => Layout::Letters,
+                    g::KeyLayout::Pinyin => Layout::Pinyin,
+                    _ => Layout::Digits,
+                };
+                let keys = st.keys();
+                st.keyboard.set_layout(layout, keys);
+            });
+        });
+        api.on_field_focus(move |index| {
+            typing(&|st: &mut State| {
+                let Ok(index) = usize::try_from(index) else {
+                    return;
+                };
+                let field_keys = st
+                    .view
+                    .as_ref()
+                    .filter(|v| v.kind == ScreenKind::Form)
+                    .and_then(|v| v.form.get(index))
+                    .map(|f| f.keys);
+                if let Some(keys) = field_keys
+                    && index != st.focus
+                {
+                    if let Some((keyboard, text, spec)) = st.target() {
+                        keyboard.flush(text, &spec);
+                    }
+                    st.focus = index;
+                    st.keyboard = Keyboard::for_keys(keys);
+                }
+            });
+        });
     }
 }
 
@@ -335,36 +532,19 @@ mod tests {
     use super::*;
     use crate::view::Text;
 
-    fn spec(max_len: usize, extra: Option<char>) -> Entry {
+    fn spec(max_len: usize) -> Entry {
         Entry {
             label: Text::same("x"),
             masked: false,
             max_len,
-            extra_key: extra,
+            extra_key: None,
+            keys: Keys::Digits,
         }
-    }
-
-    #[test]
-    fn keypad_edits_are_bounded_and_filtered() {
-        let s = spec(3, Some('X'));
-        let mut t = String::new();
-        for k in ["1", "A", "X", "12", "2", "3", "4"] {
-            edit(&mut t, k, &s);
-        }
-        assert_eq!(t, "1X2");
-        edit(&mut t, "DELETE", &s);
-        assert_eq!(t, "1X");
-        edit(&mut t, "CLEAR", &s);
-        assert_eq!(t, "");
-        edit(&mut t, "DELETE", &s);
-        assert_eq!(t, "");
-        edit(&mut t, "X", &spec(3, None));
-        assert_eq!(t, "");
     }
 
     #[test]
     fn masked_entries_show_dots() {
-        let mut s = spec(6, None);
+        let mut s = spec(6);
         s.masked = true;
         assert_eq!(display("123", Some(&s)), "●●●");
         assert_eq!(display("123", None), "123");

@@ -1,11 +1,17 @@
 //! The kiosk's touchscreen, in Slint.
 //!
 //! A small set of data-driven screen templates (menu tiles, consent notice, place the ID card,
-//! face check over the live preview, list, detail, keypad entry, document preview, waiting,
-//! result, fault, out of service) with a header (title, 中文/English, elder mode), a footer
-//! (back, home, staffed window) and a time-out warning. A flow hands a plain [`ScreenView`] to
-//! [`KioskUi::show`] and receives the citizen's intents as [`UiEvent`]s; the UI holds no business
-//! logic, only the keypad's text while it is being typed.
+//! face check over the live preview, list, detail, keypad or keyboard entry, form, document
+//! preview, waiting, result, fault, out of service) with a header (title, 中文/English, elder
+//! mode, and a hidden maintenance corner at its top left), a footer (back, home, staffed window)
+//! and a time-out warning. A flow hands a plain [`ScreenView`] to [`KioskUi::show`] and receives
+//! the citizen's intents as [`UiEvent`]s; the UI holds no business logic, only the text while it
+//! is being typed.
+//!
+//! The on-screen keyboard has three layouts: 123 (digits), ABC (A-Z, 0-9, `-`) and 拼音 (letters
+//! composed into Chinese by the [`ime`] crate, with a candidate bar). Which ones an entry or a
+//! form field offers comes from its [`Keys`]; what a key does to the text is decided in one
+//! place in Rust (`input.rs`), never in the `.slint` files.
 //!
 //! Texts come in both languages ([`Text`]), so the language toggle flips every text on the
 //! current screen at once. Elder mode enlarges text and touch targets (at least 60 px at 1080p).
@@ -22,6 +28,7 @@ mod convert;
 mod error;
 pub mod fonts;
 pub mod headless;
+mod input;
 mod kiosk;
 pub mod palette;
 pub mod samples;
@@ -45,8 +52,8 @@ pub mod generated {
 pub use error::UiError;
 pub use kiosk::{Frame, KioskUi, UiEvent};
 pub use view::{
-    Button, ButtonStyle, Countdown, Entry, Icon, Item, Lang, Orientation, Picture, ScreenKind,
-    ScreenView, Section, Text, TimeoutWarning,
+    Button, ButtonStyle, Countdown, Entry, FormField, Icon, Item, Keys, Lang, Orientation, Picture,
+    ScreenKind, ScreenView, Section, Text, TimeoutWarning,
 };
 
 use std::path::Path;

@@ -2,8 +2,8 @@
 //! (`examples/screens.rs`, `kiosk demo`), UI tests and benchmarks. Not flow logic.
 
 use crate::view::{
-    Button, ButtonStyle, Countdown, Entry, Icon, Item, Picture, ScreenKind, ScreenView, Section,
-    Text, TimeoutWarning,
+    Button, ButtonStyle, Countdown, Entry, FormField, Icon, Item, Keys, Picture, ScreenKind,
+    ScreenView, Section, Text, TimeoutWarning,
 };
 
 fn t(zh: &str, en: &str) -> Text {
@@ -14,7 +14,10 @@ fn t(zh: &str, en: &str) -> Text {
 pub fn menu() -> ScreenView {
     let mut v = ScreenView::new(
         ScreenKind::Menu,
-        t("不动产登记自助服务", "Real-estate registration"),
+        t(
+            "不动产登记自助服务",
+            "Real-estate registration self-service",
+        ),
     );
     v.prompt = t("请选择您要办理的业务", "Please choose a service");
     v.back = false;
@@ -48,7 +51,10 @@ pub fn menu() -> ScreenView {
 pub fn notice() -> ScreenView {
     let mut v = ScreenView::new(
         ScreenKind::Notice,
-        t("个人信息使用告知", "How we use your data"),
+        t(
+            "人脸识别告知与同意",
+            "Face verification: notice and consent",
+        ),
     );
     v.prompt = t("请阅读并选择是否同意", "Please read and choose");
     v.body = t(
@@ -194,7 +200,55 @@ pub fn entry() -> ScreenView {
         masked: false,
         max_len: 6,
         extra_key: None,
+        keys: Keys::Digits,
     });
+    v
+}
+
+/// The case-number entry on the ABC keyboard.
+pub fn case_number() -> ScreenView {
+    let mut v = ScreenView::new(ScreenKind::Entry, t("办件进度查询", "Case progress"));
+    v.prompt = t(
+        "受理编号在受理回执上，如 BDC-2026-000101",
+        "The case number is on your receipt, e.g. BDC-2026-000101",
+    );
+    v.entry = Some(Entry {
+        label: t("输入受理编号", "Type the case number"),
+        masked: false,
+        max_len: 20,
+        extra_key: None,
+        keys: Keys::Alphanumeric,
+    });
+    v
+}
+
+/// The courier address form.
+pub fn address_form() -> ScreenView {
+    let mut v = ScreenView::new(ScreenKind::Form, t("邮寄地址", "Courier address"));
+    v.prompt = t(
+        "证书将以快递寄出，请填写收件信息",
+        "The certificate is sent by courier; where should it go?",
+    );
+    v.form = vec![
+        FormField::new("recipient", t("收件人", "Recipient"), Keys::Text, 50),
+        FormField::new("phone", t("手机号码", "Mobile number"), Keys::Digits, 11),
+        FormField::new("address", t("详细地址", "Address"), Keys::Text, 200),
+        FormField::new("postal_code", t("邮政编码", "Postal code"), Keys::Digits, 6),
+    ];
+    v
+}
+
+/// The question form.
+pub fn question_form() -> ScreenView {
+    let mut v = ScreenView::new(ScreenKind::Form, t("我要留言", "Leave a question"));
+    v.prompt = t(
+        "请输入问题和联系电话，工作人员会回电",
+        "Type your question and a phone number; staff will call you back",
+    );
+    v.form = vec![
+        FormField::new("question", t("问题", "Question"), Keys::Text, 200),
+        FormField::new("phone", t("手机号码", "Mobile number"), Keys::Digits, 11),
+    ];
     v
 }
 
@@ -311,6 +365,9 @@ pub fn all() -> Vec<(&'static str, ScreenView)> {
         ("list", list()),
         ("detail", detail()),
         ("entry", entry()),
+        ("case-number", case_number()),
+        ("address-form", address_form()),
+        ("question-form", question_form()),
         ("preview", preview()),
         ("waiting", waiting()),
         ("result", result()),

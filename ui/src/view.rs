@@ -10,8 +10,10 @@ use crate::UiError;
 pub const MAX_ITEMS: usize = 64;
 /// The most action buttons one screen takes.
 pub const MAX_BUTTONS: usize = 4;
-/// The most characters a keypad entry takes.
-pub const MAX_ENTRY_LEN: usize = 40;
+/// The most characters an entry or a form field takes (a question, an address).
+pub const MAX_ENTRY_LEN: usize = 200;
+/// The most fields one form takes.
+pub const MAX_FORM_FIELDS: usize = 6;
 /// The largest picture side in pixels (camera frames and document previews).
 pub const MAX_PICTURE_SIDE: u32 = 4096;
 
@@ -102,8 +104,11 @@ pub enum ScreenKind {
     List,
     /// Titled `sections` of lines.
     Detail,
-    /// A numeric keypad (`entry`).
+    /// A keypad or keyboard entry (`entry`).
     Entry,
+    /// Labelled fields typed one at a time on the on-screen keyboard (`form`), and a submit
+    /// button that reports every field's value.
+    Form,
     /// A document or ticket `picture` before printing.
     Preview,
     /// A spinner with the `prompt`, and a bar when `progress` is known.
@@ -252,7 +257,21 @@ pub struct Picture {
     pub rgba: Vec<u8>,
 }
 
-/// What the keypad collects.
+/// Which keys an entry or a form field takes, and so which keyboard layouts it offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keys {
+    /// Digits only (booking codes, phone numbers, postal codes): the numeric keypad, plus the
+    /// entry's extra key.
+    #[default]
+    Digits,
+    /// Upper-case letters, digits and `-` (case numbers `BDC-2026-000101`, ticket numbers
+    /// `A012`): the ABC layout.
+    Alphanumeric,
+    /// Free text: 拼音 (pinyin composed into Chinese characters), ABC and 123 layouts.
+    Text,
+}
+
+/// What an entry screen collects, on the keypad (digits) or the on-screen keyboard.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Entry {
     /// What to type ("booking code", "case number").
@@ -263,6 +282,47 @@ pub struct Entry {
     pub max_len: usize,
     /// A key beside 0 (for example `X` of an ID number); `None` makes it a "clear" key.
     pub extra_key: Option<char>,
+    /// Which keys it takes.
+    pub keys: Keys,
+}
+
+/// One labelled field of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FormField {
+    /// The id the value is reported with.
+    pub id: String,
+    /// What to type ("收件人").
+    pub label: Text,
+    /// The text the field starts with (typed text replaces it while the same form is shown).
+    pub value: String,
+    /// Which keys it takes.
+    pub keys: Keys,
+    /// The most characters it takes (1..=[`MAX_ENTRY_LEN`]).
+    pub max_len: usize,
+    /// Whether the form can be submitted with it empty.
+    pub required: bool,
+}
+
+impl FormField {
+    /// A required, empty field.
+    pub fn new(id: impl Into<String>, label: Text, keys: Keys, max_len: usize) -> FormField {
+        FormField {
+            id: id.into(),
+            label,
+            value: String::new(),
+            keys,
+            max_len,
+            required: true,
+        }
+    }
+
+    /// Whether two fields are the same field of the same form (the value aside).
+    pub(crate) fn same_field(&self, other: &FormField) -> bool {
+        self.id == other.id
+            && self.label == other.label
+            && self.keys == other.keys
+            && self.max_len == other.max_len
+    }
 }
 
 /// A countdown shown as a ring (face-check challenges).
@@ -307,6 +367,8 @@ pub struct ScreenView {
     pub picture: Option<Picture>,
     /// The keypad entry (required for [`ScreenKind::Entry`]).
     pub entry: Option<Entry>,
+    /// The form's fields (at least one for [`ScreenKind::Form`]).
+    pub form: Vec<FormField>,
     /// The countdown ring.
     pub countdown: Option<Countdown>,
     /// Known progress from 0 to 1.
@@ -385,6 +447,29 @@ impl ScreenView {
                 return Err(UiError::ExtraKey(*c));
             }
             _ => {}
+        }
+        if self.kind == ScreenKind::Form && self.form.is_empty() {
+            return Err(UiError::FormEmpty);
+        }
+        if self.form.len() > MAX_FORM_FIELDS {
+            return Err(UiError::TooManyFields {
+                count: self.form.len(),
+                max: MAX_FORM_FIELDS,
+            });
+        }
+        for (i, f) in self.form.iter().enumerate() {
+            if f.max_len == 0 || f.max_len > MAX_ENTRY_LEN {
+                return Err(UiError::EntryLength {
+                    max_len: f.max_len,
+                    limit: MAX_ENTRY_LEN,
+                });
+            }
+            if f.id.is_empty() || self.form[..i].iter().any(|g| g.id == f.id) {
+                return Err(UiError::FieldId(f.id.clone()));
+            }
+            if f.value.chars().count() > f.max_len {
+                return Err(UiError::FieldValue(f.id.clone()));
+            }
         }
         if let Some(c) = self.countdown
             && c.remaining_s > c.total_s

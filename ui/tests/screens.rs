@@ -14,16 +14,31 @@ use kiosk_ui::{
     Frame, Item, KioskUi, Lang, Orientation, Picture, ScreenKind, ScreenView, Text, UiError,
     UiEvent, samples,
 };
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-fn headless(o: Orientation, lang: Lang, elder: bool) -> (KioskUi, Rc<RefCell<Vec<UiEvent>>>) {
+/// The events a UI reported, in order.
+type Events = Rc<RefCell<Vec<UiEvent>>>;
+
+/// The UI and the events it reported, without the [`UiEvent::Typing`] every key sends (see
+/// [`typing_counts`]).
+fn headless(o: Orientation, lang: Lang, elder: bool) -> (KioskUi, Events) {
+    let (ui, events, _) = typing_counts(o, lang, elder);
+    (ui, events)
+}
+
+/// The UI, the events it reported other than `Typing`, and how many `Typing` events it sent.
+fn typing_counts(o: Orientation, lang: Lang, elder: bool) -> (KioskUi, Events, Rc<RefCell<usize>>) {
     let ui = KioskUi::headless(o, lang, elder).unwrap();
     let events = Rc::new(RefCell::new(Vec::new()));
-    let sink = events.clone();
-    ui.on_event(move |e| sink.borrow_mut().push(e));
-    (ui, events)
+    let typed = Rc::new(RefCell::new(0));
+    let (sink, count) = (events.clone(), typed.clone());
+    ui.on_event(move |e| match e {
+        UiEvent::Typing => *count.borrow_mut() += 1,
+        e => sink.borrow_mut().push(e),
+    });
+    (ui, events, typed)
 }
 
 fn find(ui: &KioskUi, label: &str) -> Option<ElementHandle> {
@@ -282,11 +297,13 @@ fn rare_cjk_characters_render_as_glyphs() {
 
 #[test]
 fn the_keypad_collects_a_bounded_entry() {
-    let (ui, events) = headless(Orientation::Portrait, Lang::Zh, true);
+    let (ui, events, typed) = typing_counts(Orientation::Portrait, Lang::Zh, true);
     ui.show(&samples::entry()).unwrap();
     for k in ["1", "2", "3", "4", "5", "6", "7"] {
         press(&ui, k);
     }
+    // Every key is activity, the seventh too, which the entry refused (max_len 6).
+    assert_eq!(*typed.borrow(), 7);
     let value = || {
         find(&ui, "entry-value")
             .unwrap()
@@ -467,4 +484,315 @@ fn a_missing_or_broken_font_file_is_a_typed_error() {
         Err(UiError::FontFace { .. })
     ));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The accessible value of the element labelled `label`.
+fn value_of(ui: &KioskUi, label: &str) -> String {
+    find(ui, label)
+        .unwrap_or_else(|| panic!("no element labelled {label:?}"))
+        .accessible_value()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_abc_keyboard_types_a_case_number_with_letters_and_dashes() {
+    let (ui, events) = headless(Orientation::Portrait, Lang::Zh, false);
+    ui.show(&samples::case_number()).unwrap();
+    assert!(find(&ui, "拼音").is_none(), "case numbers offer ABC only");
+    for k in "BDC-2026-000101".chars() {
+        press(&ui, &k.to_string());
+    }
+    assert_eq!(value_of(&ui, "entry-value"), "BDC-2026-000101");
+    press(&ui, "删除");
+    press(&ui, "1");
+    press(&ui, "确定");
+    assert_eq!(
+        events.borrow().last(),
+        Some(&UiEvent::EntrySubmitted("BDC-2026-000101".into()))
+    );
+    assert_eq!(
+        events.borrow().first(),
+        Some(&UiEvent::EntryChanged("B".into()))
+    );
+    press(&ui, "清空");
+    assert_eq!(value_of(&ui, "entry-value"), "");
+}
+
+#[test]
+fn the_pinyin_layout_commits_beijing_from_its_letters() {
+    let (ui, events) = headless(Orientation::Portrait, Lang::Zh, false);
+    ui.show(&samples::question_form()).unwrap();
+    for k in ["b", "e", "i", "j", "i", "n", "g"] {
+        press(&ui, k);
+    }
+    assert_eq!(value_of(&ui, "preedit"), "bei'jing");
+    assert_eq!(value_of(&ui, "field:question"), "", "nothing committed yet");
+    // Delete takes composed letters first.
+    press(&ui, "删除");
+    assert_eq!(value_of(&ui, "preedit"), "bei'jin");
+    press(&ui, "g");
+    press(&ui, "北京");
+    assert_eq!(value_of(&ui, "field:question"), "北京");
+    assert_eq!(value_of(&ui, "preedit"), "");
+    // The candidate bar pages: "shi" has more candidates than one page.
+    for k in ["s", "h", "i"] {
+        press(&ui, k);
+    }
+    let first_page: Vec<String> = ui
+        .component()
+        .global::<kiosk_ui::generated::Api>()
+        .get_candidates()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert!(!first_page.is_empty());
+    press(&ui, "下一页");
+    let api = ui.component().global::<kiosk_ui::generated::Api>();
+    let second: Vec<String> = api.get_candidates().iter().map(|s| s.to_string()).collect();
+    assert_ne!(first_page, second);
+    assert!(api.get_candidates_prev());
+    press(&ui, &second[0]);
+    assert_eq!(
+        value_of(&ui, "field:question"),
+        format!("北京{}", second[0])
+    );
+    // Forms report nothing while typing.
+    assert!(events.borrow().is_empty(), "{:?}", events.borrow());
+}
+
+#[test]
+fn a_form_collects_its_fields_and_reports_them_on_submit() {
+    let (ui, events) = headless(Orientation::Landscape, Lang::Zh, true);
+    let form = samples::address_form();
+    ui.show(&form).unwrap();
+    // Nothing to submit yet.
+    press(&ui, "提交");
+    assert!(events.borrow().is_empty());
+    // The recipient on the ABC layout, the phone on digits, the address in pinyin.
+    press(&ui, "ABC");
+    for k in ["L", "I", "SPACE"] {
+        if k == "SPACE" {
+            press(&ui, "空格");
+        } else {
+            press(&ui, k);
+        }
+    }
+    press(&ui, "拼音");
+    for k in ["w", "a", "n", "g"] {
+        press(&ui, k);
+    }
+    press(&ui, "王");
+    assert_eq!(value_of(&ui, "field:recipient"), "LI 王");
+    press(&ui, "field:phone");
+    assert!(find(&ui, "q").is_none(), "the phone takes digits only");
+    for k in "138001380001".chars() {
+        press(&ui, &k.to_string());
+    }
+    assert_eq!(
+        value_of(&ui, "field:phone"),
+        "13800138000",
+        "11 digits at most"
+    );
+    press(&ui, "下一项");
+    for k in ["b", "e", "i", "j", "i", "n", "g"] {
+        press(&ui, k);
+    }
+    press(&ui, "北京");
+    press(&ui, "1");
+    press(&ui, "field:postal_code");
+    for k in "100020".chars() {
+        press(&ui, &k.to_string());
+    }
+    // The flow answers with an error: the same form again keeps what was typed.
+    let mut again = form.clone();
+    again.prompt = Text::new("邮政编码为 6 位数字", "A postal code has 6 digits");
+    ui.show(&again).unwrap();
+    assert_eq!(value_of(&ui, "form-prompt"), "邮政编码为 6 位数字");
+    assert_eq!(value_of(&ui, "field:address"), "北京1");
+    press(&ui, "提交");
+    let expected: Vec<(String, String)> = [
+        ("recipient", "LI 王"),
+        ("phone", "13800138000"),
+        ("address", "北京1"),
+        ("postal_code", "100020"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    assert_eq!(
+        events.borrow().as_slice(),
+        &[UiEvent::FormSubmitted(expected)]
+    );
+    // Another screen, then the form again: it starts empty.
+    ui.show(&samples::menu()).unwrap();
+    ui.show(&form).unwrap();
+    assert_eq!(value_of(&ui, "field:recipient"), "");
+    assert_eq!(value_of(&ui, "field:postal_code"), "");
+}
+
+#[test]
+fn the_form_shows_both_languages_and_its_keys_stay_large_in_elder_mode() {
+    for o in [Orientation::Portrait, Orientation::Landscape] {
+        let (ui, _) = headless(o, Lang::Zh, true);
+        ui.show(&samples::address_form()).unwrap();
+        for label in ["收件人", "手机号码", "详细地址", "邮政编码", "提交"] {
+            assert!(find(&ui, label).is_some(), "{label}");
+        }
+        // With candidates in the bar, every key and candidate is at least 60 px.
+        for k in ["b", "e", "i"] {
+            press(&ui, k);
+        }
+        let keyboard = find(&ui, "keyboard").unwrap();
+        let keys = keyboard
+            .query_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all();
+        assert!(keys.len() > 40, "{} keys", keys.len());
+        for k in &keys {
+            let s = k.size();
+            assert!(
+                s.width >= 60.0 && s.height >= 60.0,
+                "{o:?}: key {:?} is {}x{}",
+                k.accessible_label(),
+                s.width,
+                s.height
+            );
+        }
+        // Every key lies inside the screen.
+        let (w, h) = o.size();
+        for k in &keys {
+            let (x, y, kw, kh) = rect(k);
+            assert!(
+                x + kw <= w && y + kh <= h,
+                "{:?} off screen",
+                k.accessible_label()
+            );
+        }
+        press(&ui, "English");
+        for label in [
+            "Recipient",
+            "Mobile number",
+            "Address",
+            "Postal code",
+            "Submit",
+        ] {
+            assert!(find(&ui, label).is_some(), "{label}");
+        }
+        assert!(find(&ui, "收件人").is_none());
+    }
+}
+
+#[test]
+fn the_hidden_corner_reports_taps_and_covers_nothing_pressable() {
+    for o in [Orientation::Portrait, Orientation::Landscape] {
+        for elder in [false, true] {
+            let (ui, events) = headless(o, Lang::En, elder);
+            for (name, view) in samples::all() {
+                ui.show(&view).unwrap();
+                let corner = find(&ui, "maintenance-corner").unwrap();
+                let (cx, cy, cw, ch) = rect(&corner);
+                assert_eq!((cx, cy, cw, ch), (0, 0, 120, 120), "{name}");
+                for b in ui
+                    .component()
+                    .root_element()
+                    .query_descendants()
+                    .match_accessible_role(AccessibleRole::Button)
+                    .find_all()
+                {
+                    if b.accessible_label().as_deref() == Some("maintenance-corner") {
+                        continue;
+                    }
+                    let (x, y, w, h) = rect(&b);
+                    let overlaps = x < cx + cw && cx < x + w && y < cy + ch && cy < y + h;
+                    assert!(
+                        !overlaps,
+                        "{name} {o:?} elder={elder}: {:?} under the corner",
+                        b.accessible_label()
+                    );
+                }
+            }
+            events.borrow_mut().clear();
+            press(&ui, "maintenance-corner");
+            press(&ui, "maintenance-corner");
+            assert_eq!(
+                events.borrow().as_slice(),
+                &[UiEvent::CornerTap, UiEvent::CornerTap]
+            );
+        }
+    }
+    // Invisible: inside the corner the header looks as it does just outside it.
+    let (ui, _) = headless(Orientation::Portrait, Lang::Zh, false);
+    ui.show(&samples::menu()).unwrap();
+    let frame = ui.render().unwrap();
+    let header_bg = frame.pixel(130, 5).unwrap();
+    for (x, y) in [(5, 5), (5, 115), (115, 5)] {
+        assert_eq!(frame.pixel(x, y).unwrap(), header_bg, "({x}, {y})");
+    }
+}
+
+#[test]
+fn long_titles_wrap_onto_two_lines_instead_of_being_cut() {
+    let long = "Face verification: notice and consent for the records query";
+    for (o, elder) in [
+        (Orientation::Landscape, true),
+        (Orientation::Portrait, true),
+        (Orientation::Portrait, false),
+    ] {
+        let (ui, _) = headless(o, Lang::En, elder);
+        let mut v = samples::notice();
+        v.title = Text::new("人脸识别告知与同意（权属查询、有房无房查询）", long);
+        ui.show(&v).unwrap();
+        let title = ElementHandle::find_by_accessible_label(ui.component(), long)
+            .find(|e| e.type_name().as_deref() == Some("Text"))
+            .unwrap();
+        let (x, y, w, h) = rect(&title);
+        assert!(h >= 130, "{o:?} elder={elder}: title {h} px high");
+        let frame = ui.render().unwrap();
+        // Both lines carry text, and the toggles are still fully drawn at the top right.
+        let top = ink(&frame, (x, y, w, h / 2));
+        let bottom = ink(&frame, (x, y + h / 2, w, h / 2));
+        assert!(top > 300 && bottom > 300, "{o:?}: ink {top} / {bottom}");
+        let toggle = rect(&find(&ui, "中文").unwrap());
+        assert!(toggle.1 + toggle.3 <= y + h + 40 && toggle.0 > x + w);
+    }
+    // A short title keeps the one-line header.
+    let (ui, _) = headless(Orientation::Landscape, Lang::En, true);
+    ui.show(&samples::notice()).unwrap();
+    let short = find(&ui, &samples::notice().title.en).unwrap();
+    assert!(rect(&short).3 < 130);
+}
+
+#[test]
+fn the_camera_preview_is_large_but_bounded_and_keeps_its_shape() {
+    let frame_of = |w: u32, h: u32| Picture {
+        width: w,
+        height: h,
+        rgba: [90u8, 100, 110, 255].repeat((w * h) as usize),
+    };
+    let (ui, _) = headless(Orientation::Portrait, Lang::Zh, false);
+    let mut v = samples::face_check();
+    // The kiosk's 480 px preview: exactly twice its size.
+    v.picture = Some(frame_of(480, 360));
+    ui.show(&v).unwrap();
+    let s = find(&ui, "camera").unwrap().size();
+    assert_eq!((s.width, s.height), (960.0, 720.0));
+    // A large portrait frame: shrunk to at most 960 px a side, same shape.
+    v.picture = Some(frame_of(1080, 1440));
+    ui.show(&v).unwrap();
+    let s = find(&ui, "camera").unwrap().size();
+    assert!(s.width <= 960.0 && s.height <= 960.0, "{s:?}");
+    assert!((s.height / s.width - 1440.0 / 1080.0).abs() < 0.01, "{s:?}");
+    assert!(s.height >= 900.0, "{s:?}: still large");
+    // Landscape: the preview fits above the prompt band.
+    let (ui, _) = headless(Orientation::Landscape, Lang::En, true);
+    v.picture = Some(frame_of(480, 360));
+    ui.show(&v).unwrap();
+    let camera = rect(&find(&ui, "camera").unwrap());
+    let prompt = rect(&find(&ui, &v.prompt.en).unwrap());
+    assert!(
+        camera.1 + camera.3 <= prompt.1,
+        "{camera:?} over {prompt:?}"
+    );
+    assert!(camera.2 >= 560, "{camera:?}: clearly visible");
 }

@@ -59,10 +59,7 @@ fn no_cached_copy_is_a_fault_with_retry() {
 fn checklist_printing_follows_the_printer() {
     let mut h = H::new();
     h.start(FlowKind::Guide)
-        .reply(Reply::Catalogue(Ok(Cached {
-            value: catalogue(),
-            offline_age_ms: None,
-        })))
+        .reply(Reply::Catalogue(Ok(fresh(catalogue()))))
         .select(0)
         .select(0)
         .select(0);

@@ -48,10 +48,7 @@ fn reply(i: usize) -> Reply {
             value: catalogue(),
             offline_age_ms: Some(1),
         })),
-        13 => Reply::Faq(Ok(Cached {
-            value: faq(),
-            offline_age_ms: None,
-        })),
+        13 => Reply::Faq(Ok(fresh(faq()))),
         14 => Reply::Question(Ok(QuestionReceipt {
             question_id: "1".into(),
         })),

@@ -3,13 +3,6 @@
 use super::*;
 use time::macros::datetime;
 
-fn window() -> Appointment {
-    appointment(
-        datetime!(2026-11-28 08:50 +08:00),
-        datetime!(2026-11-28 10:20 +08:00),
-    )
-}
-
 fn by_code(h: &mut H, appointments: Vec<Appointment>) {
     h.start(FlowKind::CheckIn).press(ButtonId::UseKeypad);
     assert_eq!(h.screen_id(), ScreenId::BookingCode);
@@ -28,7 +21,7 @@ fn by_code(h: &mut H, appointments: Vec<Appointment>) {
 #[test]
 fn check_in_by_booking_code_prints_the_slip() {
     let mut h = H::new();
-    by_code(&mut h, vec![window()]);
+    by_code(&mut h, vec![appointment_open()]);
     assert!(h.text().contains("二手房转移登记"));
     assert!(h.text().contains("可签到 08:50-10:20"));
     h.select(0);
@@ -50,7 +43,7 @@ fn check_in_by_booking_code_prints_the_slip() {
     assert_eq!(
         h.prints(),
         [PrintJob::CheckInSlip {
-            appointment: Box::new(window()),
+            appointment: Box::new(appointment_open()),
             ticket: ticket("A012", Priority::Appointment)
         }]
     );
@@ -89,10 +82,7 @@ fn booking_code_is_validated() {
 #[test]
 fn too_early_is_explained_with_times() {
     let mut h = H::new();
-    let early = appointment(
-        datetime!(2026-11-28 09:40 +08:00),
-        datetime!(2026-11-28 10:20 +08:00),
-    );
+    let early = appointment_too_early();
     by_code(&mut h, vec![early]);
     h.select(0);
     assert!(h.calls().is_empty());
@@ -110,10 +100,7 @@ fn too_early_is_explained_with_times() {
 #[test]
 fn too_late_offers_a_walk_in_ticket() {
     let mut h = H::new();
-    let late = appointment(
-        datetime!(2026-11-28 07:00 +08:00),
-        datetime!(2026-11-28 08:20 +08:00),
-    );
+    let late = appointment_too_late();
     by_code(&mut h, vec![late]);
     h.select(0);
     assert_eq!(h.screen_id(), ScreenId::TooLate);
@@ -139,7 +126,7 @@ fn too_late_offers_a_walk_in_ticket() {
 #[test]
 fn central_refusals_at_check_in() {
     let mut h = H::new();
-    by_code(&mut h, vec![window()]);
+    by_code(&mut h, vec![appointment_open()]);
     h.select(0);
     let mut body = ErrorBody::new(ErrorCode::TooEarly, "too early", "还未到签到时间");
     body.earliest_at = Some(datetime!(2026-11-28 09:10 +08:00));
@@ -176,7 +163,7 @@ fn check_in_by_card_uses_the_verification() {
         }]
     );
     h.reply(Reply::Appointments(Ok(Appointments {
-        appointments: vec![window()],
+        appointments: vec![appointment_open()],
     })));
     // After verification the card may go: check-in does not need it.
     h.lift();
@@ -212,10 +199,7 @@ fn no_appointment_today() {
 fn to_priority(h: &mut H) {
     h.start(FlowKind::Ticket);
     assert_eq!(h.calls(), [CentralCall::Catalogue]);
-    h.reply(Reply::Catalogue(Ok(Cached {
-        value: catalogue(),
-        offline_age_ms: None,
-    })));
+    h.reply(Reply::Catalogue(Ok(fresh(catalogue()))));
     assert_eq!(h.screen_id(), ScreenId::Services);
     // One entry per queue series.
     assert_eq!(h.screen().items.len(), 2);

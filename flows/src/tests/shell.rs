@@ -106,14 +106,32 @@ fn inactivity_warns_then_extends_then_expires() {
 }
 
 #[test]
+fn typing_keeps_a_session_alive_without_changing_the_step() {
+    let mut h = H::new();
+    h.start(FlowKind::Case);
+    h.press(ButtonId::UseKeypad);
+    assert_eq!(h.screen_id(), ScreenId::CaseNumber);
+    let before = h.screen();
+    // A key every 50 s for five minutes: never warned, the step and the journal unchanged.
+    let journalled = h.all.len();
+    for _ in 0..6 {
+        h.wait_ms(50_000);
+        h.intent(Intent::Typing);
+        assert!(h.screen().warning.is_none());
+    }
+    assert_eq!(h.screen(), before);
+    assert_eq!(h.all.len(), journalled, "typing makes no effects");
+    // Then nothing: warned after the step's time-out, as before.
+    h.wait_ms(60_000);
+    assert!(h.screen().warning.is_some());
+}
+
+#[test]
 fn elder_mode_never_ends_a_session_by_itself() {
     let mut h = H::new();
     h.intent(Intent::ElderMode(true));
     h.start(FlowKind::Guide);
-    h.reply(Reply::Catalogue(Ok(Cached {
-        value: catalogue(),
-        offline_age_ms: None,
-    })));
+    h.reply(Reply::Catalogue(Ok(fresh(catalogue()))));
     h.wait_ms(179_999);
     assert!(h.screen().warning.is_none());
     h.wait_ms(1);
@@ -145,10 +163,7 @@ fn the_timer_pauses_while_waiting_for_central() {
     assert_eq!(h.k.next_deadline(), None);
     h.wait_ms(300_000);
     assert!(h.screen().warning.is_none());
-    h.reply(Reply::Catalogue(Ok(Cached {
-        value: catalogue(),
-        offline_age_ms: None,
-    })));
+    h.reply(Reply::Catalogue(Ok(fresh(catalogue()))));
     h.wait_ms(59_000);
     assert!(h.screen().warning.is_none());
 }
@@ -194,10 +209,7 @@ fn completions_of_an_ended_session_are_dropped() {
     assert_ne!(h.k.session(), Some(old));
     h.input(Input::Done {
         session: old,
-        completion: Completion::Central(Reply::Catalogue(Ok(Cached {
-            value: catalogue(),
-            offline_age_ms: None,
-        }))),
+        completion: Completion::Central(Reply::Catalogue(Ok(fresh(catalogue())))),
     });
     assert!(
         h.screen().busy,

@@ -4,17 +4,26 @@
 //! (status), the camera (opens, gives a frame), the face model (loads), the fonts (Noto CJK),
 //! the A4 printer (CUPS queue exists and accepts jobs, or the PDF folder is writable), central
 //! (reachable, TLS, clock skew) and the store (writable, the journal's chain verifies).
+//!
+//! With a CUPS server on this machine it also reads `cupsd.conf`: CUPS keeps a printed job's
+//! document for a day by default (`PreserveJobFiles 86400`), and a certificate carries its
+//! holder's full ID number, so a hall kiosk must say `PreserveJobFiles No` (and, for the job
+//! titles with their query numbers, `PreserveJobHistory No`). That check WARNs: the kiosk works,
+//! but personal data stays on disk.
 
 use super::camera::{Camera, OpenCvCamera, OpenSource};
 use crate::central::CentralClient;
 use crate::config::Config;
 use crate::store::Store;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Clock skew beyond which printed times are wrong enough to fix the kiosk's clock.
 pub const MAX_SKEW: Duration = Duration::from_secs(60);
+
+/// Where a local CUPS server keeps its configuration.
+pub const CUPSD_CONF: &str = "/etc/cups/cupsd.conf";
 
 /// One check's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,11 +57,27 @@ impl Check {
         }
     }
 
-    /// The line `kiosk doctor` prints: `OK   name: detail` or `FAIL name: detail -- fix: ...`.
+    /// Passed, but with something to fix: the kiosk works (`ok`), yet should not stay so.
+    fn warn(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check {
+            ok: true,
+            ..Check::fail(name, detail, fix)
+        }
+    }
+
+    /// Whether it passed with something to fix.
+    pub fn is_warning(&self) -> bool {
+        self.ok && self.fix.is_some()
+    }
+
+    /// The line `kiosk doctor` prints: `OK   name: detail`, `WARN name: detail -- fix: ...` or
+    /// `FAIL name: detail -- fix: ...`.
     pub fn line(&self) -> String {
-        match &self.fix {
-            None => format!("OK   {}: {}", self.name, self.detail),
-            Some(fix) => format!("FAIL {}: {} -- fix: {fix}", self.name, self.detail),
+        match (&self.fix, self.ok) {
+            (None, true) => format!("OK   {}: {}", self.name, self.detail),
+            (None, false) => format!("FAIL {}: {}", self.name, self.detail),
+            (Some(fix), true) => format!("WARN {}: {} -- fix: {fix}", self.name, self.detail),
+            (Some(fix), false) => format!("FAIL {}: {} -- fix: {fix}", self.name, self.detail),
         }
     }
 }
@@ -66,6 +91,9 @@ pub enum A4 {
         server: String,
         /// The queue.
         queue: String,
+        /// The server's `cupsd.conf` when the server runs on this machine ([`CUPSD_CONF`]);
+        /// `None` for a server elsewhere (its job files are not on this disk).
+        cupsd_conf: Option<PathBuf>,
     },
     /// A PDF folder.
     PdfDir(PathBuf),
@@ -132,6 +160,8 @@ impl Target {
                 (Some(q), _) => A4::Cups {
                     server: f.devices.a4.cups_server.clone(),
                     queue: q.clone(),
+                    cupsd_conf: is_local_server(&f.devices.a4.cups_server)
+                        .then(|| PathBuf::from(CUPSD_CONF)),
                 },
                 (None, Some(d)) => A4::PdfDir(d.clone()),
                 (None, None) => A4::PdfDir(f.store.state_dir.join("pdf")),
@@ -208,6 +238,13 @@ pub async fn run(target: Target) -> Vec<Check> {
     checks.push(face_model(yunet_model).await);
     checks.extend(fonts());
     checks.push(a4(&a4_target).await);
+    if let A4::Cups {
+        cupsd_conf: Some(conf),
+        ..
+    } = &a4_target
+    {
+        checks.push(cups_job_files(conf));
+    }
     checks.extend(central(&client, tls).await);
     checks.extend(store(&state_dir));
     checks
@@ -334,7 +371,7 @@ async fn a4(a4: &A4) -> Check {
                 ),
             }
         }
-        A4::Cups { server, queue } => {
+        A4::Cups { server, queue, .. } => {
             let printer =
                 match cups::Printer::on_server(server, queue, cups::PrinterConfig::default()) {
                     Ok(p) => p,
@@ -412,7 +449,7 @@ async fn central(client: &CentralClient, tls: bool) -> Vec<Check> {
 }
 
 fn store(state_dir: &std::path::Path) -> Vec<Check> {
-    let path = state_dir.join("kiosk.sqlite");
+    let path = state_dir.join(crate::store::STORE_FILE);
     let store = match std::fs::create_dir_all(state_dir)
         .map_err(|e| e.to_string())
         .and_then(|()| Store::open(&path).map_err(|e| e.to_string()))
@@ -444,7 +481,186 @@ fn store(state_dir: &std::path::Path) -> Vec<Check> {
     vec![writable, journal]
 }
 
-/// Whether every check passed.
+/// Whether every check passed (warnings pass).
 pub fn all_ok(checks: &[Check]) -> bool {
     checks.iter().all(|c| c.ok)
+}
+
+/// Whether a CUPS server (`HOST:PORT`, `[V6]:PORT`, or a socket path) runs on this machine.
+pub fn is_local_server(server: &str) -> bool {
+    if server.starts_with('/') {
+        return true;
+    }
+    let host = match server.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(rest),
+        None => match server.rsplit_once(':') {
+            Some((host, port))
+                if !host.contains(':') && port.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                host
+            }
+            _ => server,
+        },
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// How long CUPS keeps something after a job: `PreserveJobFiles` or `PreserveJobHistory`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preserve {
+    /// Not kept (`No`, `Off`, `False`, `0`).
+    No,
+    /// Kept until the job limit (`Yes`, `On`, `True`).
+    Yes,
+    /// Kept this many seconds (`86400`, `1d`, `12h`, `30m`, `1w`).
+    Seconds(u64),
+}
+
+impl Preserve {
+    /// Parses a directive's value as cupsd does (case-insensitive); `None` when it is not one.
+    pub fn parse(value: &str) -> Option<Preserve> {
+        let v = value.trim().to_ascii_lowercase();
+        match v.as_str() {
+            "no" | "off" | "false" => return Some(Preserve::No),
+            "yes" | "on" | "true" => return Some(Preserve::Yes),
+            _ => {}
+        }
+        let (digits, unit) = match v.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+            Some((i, _)) => v.split_at(i),
+            None => (v.as_str(), ""),
+        };
+        let n: u64 = digits.parse().ok()?;
+        let scale = match unit {
+            "" | "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            "w" => 604_800,
+            _ => return None,
+        };
+        Some(match n.saturating_mul(scale) {
+            0 => Preserve::No,
+            s => Preserve::Seconds(s),
+        })
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Preserve::No => "No".to_owned(),
+            Preserve::Yes => "Yes (until the job limit)".to_owned(),
+            Preserve::Seconds(s) => format!("{s} s"),
+        }
+    }
+}
+
+/// `PreserveJobFiles` where `cupsd.conf` does not say: CUPS 2.x keeps documents for a day.
+pub const DEFAULT_PRESERVE_FILES: Preserve = Preserve::Seconds(86_400);
+/// `PreserveJobHistory` where `cupsd.conf` does not say.
+pub const DEFAULT_PRESERVE_HISTORY: Preserve = Preserve::Yes;
+
+/// The top-level `PreserveJobFiles` and `PreserveJobHistory` of a `cupsd.conf` text, `None`
+/// where absent; the last of repeated directives wins, as in cupsd.
+///
+/// # Errors
+/// A value that is neither Yes/No nor a time, naming its line.
+pub fn preserved(conf: &str) -> Result<(Option<Preserve>, Option<Preserve>), String> {
+    let (mut files, mut history) = (None, None);
+    let mut depth = 0usize;
+    for (n, line) in conf.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with("</") {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if line.starts_with('<') {
+            depth += 1;
+            continue;
+        }
+        if depth > 0 {
+            continue;
+        }
+        let mut words = line.splitn(2, char::is_whitespace);
+        let name = words.next().unwrap_or_default();
+        let value = words.next().unwrap_or_default();
+        let slot = if name.eq_ignore_ascii_case("PreserveJobFiles") {
+            &mut files
+        } else if name.eq_ignore_ascii_case("PreserveJobHistory") {
+            &mut history
+        } else {
+            continue;
+        };
+        *slot =
+            Some(Preserve::parse(value).ok_or_else(|| {
+                format!("line {}: {name} {value:?} is not Yes, No or a time", n + 1)
+            })?);
+    }
+    Ok((files, history))
+}
+
+/// The `CUPS job files` check of a local server's `cupsd.conf`: a WARN while printed documents
+/// (certificates with full ID numbers) or job histories (titles with query numbers) are kept.
+pub fn cups_job_files(conf: &Path) -> Check {
+    const NAME: &str = "CUPS job files";
+    let fix = format!(
+        "set `PreserveJobFiles No` and `PreserveJobHistory No` in {}, then `systemctl restart cups`",
+        conf.display()
+    );
+    let text = match std::fs::read_to_string(conf) {
+        Ok(t) => t,
+        Err(e) => {
+            return Check::warn(
+                NAME,
+                format!(
+                    "cannot read {} ({e}): whether printed certificates stay in the spool is unknown",
+                    conf.display()
+                ),
+                format!(
+                    "run `kiosk doctor` as a user who can read it (root, or group lp), or {fix}"
+                ),
+            );
+        }
+    };
+    let (files, history) = match preserved(&text) {
+        Ok(found) => found,
+        Err(e) => return Check::warn(NAME, format!("{}: {e}", conf.display()), fix),
+    };
+    let said = |p: Option<Preserve>, default: Preserve| match p {
+        Some(p) => (p, p.describe()),
+        None => (default, format!("{} (the default)", default.describe())),
+    };
+    let (files, files_said) = said(files, DEFAULT_PRESERVE_FILES);
+    let (history, history_said) = said(history, DEFAULT_PRESERVE_HISTORY);
+    match (files, history) {
+        (Preserve::No, Preserve::No) => Check::ok(
+            NAME,
+            format!(
+                "{}: PreserveJobFiles No, PreserveJobHistory No",
+                conf.display()
+            ),
+        ),
+        (Preserve::No, _) => Check::warn(
+            NAME,
+            format!(
+                "{}: PreserveJobHistory {history_said}: finished jobs' titles (with query numbers) stay in the spool",
+                conf.display(),
+            ),
+            fix,
+        ),
+        _ => Check::warn(
+            NAME,
+            format!(
+                "{}: PreserveJobFiles {files_said}: printed certificates, with their holders' full ID numbers, stay in the spool",
+                conf.display(),
+            ),
+            fix,
+        ),
+    }
 }

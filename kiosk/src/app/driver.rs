@@ -10,8 +10,15 @@
 //! slip) and a passed face check's best frame (until [`Effect::DiscardFaceImages`], which
 //! the flows emit right after the verification); [`Effect::WipeSession`] drops both and
 //! cancels a running face check or QR scan.
+//!
+//! The view's picture ([`View::picture`]): the live camera preview while the face check or the
+//! QR scan screen shows (small mirrored frames from [`super::camera::PreviewSink`], at most 10
+//! a second, dropped the moment the screen ends or the check stops), the certificate preview
+//! (the screen's [`flows::screen::Document`]) and the payment QR (the screen's `qr`), each
+//! rendered once per document off the driver's loop. Pictures are [`ScreenPicture`]s, zeroed
+//! when the last holder drops them.
 
-use super::camera::{Camera, FaceResult};
+use super::camera::{Camera, FaceResult, PreviewSink};
 use super::central::{self as central_calls, FaceEvidence};
 use super::journal::{JournalMsg, event_of, flow_of};
 use super::printers::{Printed, Printers, test_ticket};
@@ -21,7 +28,7 @@ use crate::store::journal::{JournalEvent, JournalFlow, PrintOutcome};
 use flows::{
     Completion, Device, DeviceEvent, Effect, FaceOutcome, Input, Kiosk, Maintenance,
     MaintenanceEffect, MaintenanceInput, MaintenanceView, Now, Page, PinPolicy, PrintFault, Screen,
-    SessionId,
+    ScreenId, SessionId,
 };
 use idcard::driver::{DeviceStatus, ReaderEvent, ReaderService};
 use std::collections::HashMap;
@@ -95,8 +102,50 @@ pub struct MaintenanceInfo {
     pub version: String,
 }
 
-/// What a UI shows.
-#[derive(Debug, Clone, PartialEq)]
+/// A picture on the touchscreen (a camera preview frame, the certificate preview, the payment
+/// QR), shared by the driver, the view channel and the UI: its pixels are zeroed when the last
+/// holder drops it. `Debug` shows the size only.
+///
+/// What the UI makes of it is outside this: the copy put into the screen's view model and
+/// Slint's own image buffer are not wiped by us.
+pub struct ScreenPicture(kiosk_ui::Picture);
+
+impl ScreenPicture {
+    /// Wraps a picture (moved in, not copied).
+    pub fn new(picture: kiosk_ui::Picture) -> ScreenPicture {
+        ScreenPicture(picture)
+    }
+
+    /// The picture.
+    pub fn picture(&self) -> &kiosk_ui::Picture {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for ScreenPicture {
+    type Target = kiosk_ui::Picture;
+
+    fn deref(&self) -> &kiosk_ui::Picture {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ScreenPicture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the pixels: a camera frame is a face image.
+        write!(f, "ScreenPicture({}x{})", self.0.width, self.0.height)
+    }
+}
+
+impl Drop for ScreenPicture {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0.rgba);
+    }
+}
+
+/// What a UI shows. Views compare their pictures by identity (the same shared picture), not
+/// pixel by pixel: the driver makes a new picture whenever the pixels change.
+#[derive(Debug, Clone)]
 pub struct View {
     /// The citizen screen.
     pub screen: Screen,
@@ -108,7 +157,100 @@ pub struct View {
     pub starting: bool,
     /// The screen's picture: the live camera preview (face check, QR scan), the certificate
     /// preview or the payment QR; `None` when the screen shows none (or it is not made yet).
-    pub picture: Option<Arc<kiosk_ui::Picture>>,
+    pub picture: Option<Arc<ScreenPicture>>,
+}
+
+impl PartialEq for View {
+    fn eq(&self, other: &View) -> bool {
+        let View {
+            screen,
+            maintenance,
+            info,
+            starting,
+            picture,
+        } = self;
+        let same_picture = match (picture, &other.picture) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_picture
+            && *starting == other.starting
+            && *screen == other.screen
+            && *maintenance == other.maintenance
+            && *info == other.info
+    }
+}
+
+/// What a screen's picture is made from (the key under which it is rendered once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PictureSource {
+    /// A document preview.
+    Document(flows::screen::Document),
+    /// A QR code (the payment order's).
+    Qr(String),
+}
+
+impl PictureSource {
+    /// What `screen` shows a picture of, apart from the camera.
+    fn of(screen: &Screen) -> Option<PictureSource> {
+        match (&screen.document, &screen.qr) {
+            (Some(doc), _) => Some(PictureSource::Document(doc.clone())),
+            (None, Some(qr)) => Some(PictureSource::Qr(qr.clone())),
+            (None, None) => None,
+        }
+    }
+
+    fn what(&self) -> &'static str {
+        match self {
+            PictureSource::Document(_) => "certificate preview",
+            PictureSource::Qr(_) => "QR code",
+        }
+    }
+
+    /// Renders the picture with the ticket fonts (the preview is the certificate's first page
+    /// as a ticket-width raster; the requester's ID number is masked).
+    fn render(&self, fonts: Option<&tickets::Fonts>) -> Result<kiosk_ui::Picture, String> {
+        let fonts = fonts.ok_or_else(|| "ticket fonts not loaded".to_owned())?;
+        let raster = match self {
+            PictureSource::Document(flows::screen::Document::Certificate(cert)) => {
+                tickets::render_raster(
+                    &crate::screens::certificate_layout(cert),
+                    tickets::PaperWidth::Mm80,
+                    fonts,
+                )
+            }
+            PictureSource::Qr(payload) => tickets::render_block(
+                &tickets::Block::Qr {
+                    payload: payload.clone(),
+                },
+                tickets::PaperWidth::Mm80,
+                fonts,
+            ),
+        }
+        .map_err(|e| e.to_string())?;
+        Ok(crate::screens::raster_picture(&raster, 1))
+    }
+}
+
+/// The document or QR picture of the screen.
+#[derive(Debug)]
+struct Shown {
+    /// What it is made from.
+    source: PictureSource,
+    /// The rendering's id.
+    render: u64,
+    /// The picture, once rendered.
+    picture: Option<Arc<ScreenPicture>>,
+}
+
+/// The live camera preview of one face check or QR scan.
+#[derive(Debug)]
+struct Live {
+    /// The run it belongs to (frames of an older run are dropped).
+    run: u64,
+    /// The latest frame, while the camera screen shows.
+    frame: Option<Arc<ScreenPicture>>,
 }
 
 /// A command to the driver.
@@ -128,6 +270,8 @@ pub enum Command {
     FaceDone {
         /// The session that started it.
         session: SessionId,
+        /// Its preview run.
+        run: u64,
         /// The result (`None`: the camera failed).
         result: Option<FaceResult>,
     },
@@ -142,6 +286,20 @@ pub enum Command {
     Info(MaintenanceInfo),
     /// Report what personal data the driver holds now.
     Inspect(oneshot::Sender<Held>),
+    /// A live camera preview frame of a face check or QR scan.
+    Preview {
+        /// The run it belongs to.
+        run: u64,
+        /// The frame (downscaled, mirrored).
+        picture: Arc<ScreenPicture>,
+    },
+    /// A screen's picture (certificate preview, payment QR) was rendered.
+    Rendered {
+        /// The rendering it answers (dropped if the screen moved on meanwhile).
+        render: u64,
+        /// The picture.
+        picture: Arc<ScreenPicture>,
+    },
 }
 
 /// What personal data the driver holds (for tests of the wipe).
@@ -280,6 +438,14 @@ struct Driver {
     pins: std::collections::VecDeque<String>,
     pin_busy: bool,
     device_time: Arc<Mutex<DeviceTime>>,
+    /// The live preview of the running face check or QR scan.
+    live: Option<Live>,
+    /// The id of the next preview run.
+    next_run: u64,
+    /// The screen's document or QR picture.
+    shown: Option<Shown>,
+    /// The id of the next rendering.
+    next_render: u64,
 }
 
 /// Starts the driver on the current runtime with its device monitors.
@@ -324,6 +490,10 @@ pub fn spawn(config: DriverConfig, parts: Parts) -> std::io::Result<DriverHandle
         pins: std::collections::VecDeque::new(),
         pin_busy: false,
         device_time: Arc::clone(&device_time),
+        live: None,
+        next_run: 1,
+        shown: None,
+        next_render: 1,
     };
     let task = tokio::spawn(driver.run(rx));
     Ok(DriverHandle {
@@ -479,19 +649,27 @@ impl Driver {
         if let Some(r) = reader {
             r.stop();
         }
+        // Everything journalled so far is on disk before the driver reports it has stopped
+        // (the process may exit right after).
+        let (done, written) = oneshot::channel();
+        if self.journal.send(JournalMsg::Flush(done)).is_ok() {
+            let _ = written.await;
+        }
     }
 
     fn publish(&mut self) {
         let now = self.now();
+        let screen = self.kiosk.screen(now);
+        let picture = self.picture_for(&screen);
         let view = View {
-            screen: self.kiosk.screen(now),
+            screen,
             maintenance: self.maintenance.view(now.ms),
             info: self.info.clone(),
             starting: Device::ALL
                 .iter()
                 .any(|d| *d != Device::Reader && !self.known.contains_key(d))
                 || (self.has_reader && !self.known.contains_key(&Device::Reader)),
-            picture: None,
+            picture,
         };
         self.view.send_if_modified(|old| {
             if *old == view {
@@ -501,6 +679,76 @@ impl Driver {
                 true
             }
         });
+    }
+
+    /// The picture `screen` shows: the latest camera frame on the camera screens (dropped
+    /// as soon as another screen shows), else the document or QR picture, rendered once per
+    /// document off the loop (`None` until it is ready).
+    fn picture_for(&mut self, screen: &Screen) -> Option<Arc<ScreenPicture>> {
+        if matches!(screen.id, ScreenId::FaceCheck | ScreenId::ScanQr) {
+            self.shown = None;
+            return self.live.as_ref().and_then(|l| l.frame.clone());
+        }
+        if let Some(live) = &mut self.live {
+            live.frame = None;
+        }
+        let Some(source) = PictureSource::of(screen) else {
+            self.shown = None;
+            return None;
+        };
+        if let Some(shown) = &self.shown
+            && shown.source == source
+        {
+            return shown.picture.clone();
+        }
+        let render = self.next_render;
+        self.next_render = self.next_render.wrapping_add(1);
+        self.render(source.clone(), render);
+        self.shown = Some(Shown {
+            source,
+            render,
+            picture: None,
+        });
+        None
+    }
+
+    /// Renders a screen's picture on a blocking thread; the result comes back as
+    /// [`Command::Rendered`].
+    fn render(&self, source: PictureSource, render: u64) {
+        let printers = Arc::clone(&self.parts.printers);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let what = source.what();
+            let made = tokio::task::spawn_blocking(move || {
+                source.render(printers.setup.ticket_fonts.as_ref())
+            })
+            .await;
+            match made {
+                Ok(Ok(picture)) => {
+                    let picture = Arc::new(ScreenPicture::new(picture));
+                    let _ = tx.send(Command::Rendered { render, picture }).await;
+                }
+                Ok(Err(e)) => tracing::warn!(picture = what, error = %e, "screen picture not made"),
+                Err(e) => tracing::error!(picture = what, error = %e, "screen picture task failed"),
+            }
+        });
+    }
+
+    /// Starts a preview run (a face check or QR scan); frames of earlier runs are dropped.
+    fn start_live(&mut self) -> u64 {
+        let run = self.next_run;
+        self.next_run = self.next_run.wrapping_add(1);
+        self.live = Some(Live { run, frame: None });
+        run
+    }
+
+    /// A sender of preview frames of `run` from the camera thread: never blocks (a frame the
+    /// channel has no room for is dropped, and zeroed).
+    fn preview_sender(&self, run: u64) -> impl FnMut(Arc<ScreenPicture>) + Send + 'static {
+        let tx = self.tx.clone();
+        move |picture| {
+            let _ = tx.try_send(Command::Preview { run, picture });
+        }
     }
 
     fn tick(&mut self) {
@@ -550,7 +798,31 @@ impl Driver {
                 let _ = self.journal.send(JournalMsg::Flush(done));
             }
             Command::Status(device, up) => self.status(device, up),
-            Command::FaceDone { session, result } => self.face_done(session, result),
+            Command::FaceDone {
+                session,
+                run,
+                result,
+            } => {
+                if self.live.as_ref().is_some_and(|l| l.run == run) {
+                    self.live = None;
+                }
+                self.face_done(session, result);
+            }
+            Command::Preview { run, picture } => {
+                // Kept only for the running check; `publish` drops it unless its screen shows.
+                if let Some(live) = &mut self.live
+                    && live.run == run
+                {
+                    live.frame = Some(picture);
+                }
+            }
+            Command::Rendered { render, picture } => {
+                if let Some(shown) = &mut self.shown
+                    && shown.render == render
+                {
+                    shown.picture = Some(picture);
+                }
+            }
             Command::Shutdown => {}
         }
     }
@@ -696,11 +968,13 @@ impl Driver {
                 let cancel = Arc::clone(&self.cancel);
                 let tx = self.tx.clone();
                 let times = Arc::clone(&self.device_time);
+                let run = self.start_live();
+                let mut send = self.preview_sender(run);
                 tokio::spawn(async move {
                     let started = Instant::now();
                     let result = tokio::task::spawn_blocking(move || {
                         let mut camera = camera.lock().unwrap_or_else(PoisonError::into_inner);
-                        camera.face_check(&cancel)
+                        camera.face_check_previewed(&cancel, &mut PreviewSink::new(&mut send))
                     })
                     .await;
                     times.lock().unwrap_or_else(PoisonError::into_inner).face += started.elapsed();
@@ -715,7 +989,13 @@ impl Driver {
                             None
                         }
                     };
-                    let _ = tx.send(Command::FaceDone { session, result }).await;
+                    let _ = tx
+                        .send(Command::FaceDone {
+                            session,
+                            run,
+                            result,
+                        })
+                        .await;
                 });
             }
             Effect::StartQrScan => {
@@ -725,16 +1005,23 @@ impl Driver {
                 let cancel = Arc::clone(&self.qr_cancel);
                 let camera = Arc::clone(&self.parts.camera);
                 let tx = self.tx.clone();
+                let run = self.start_live();
+                let mut send = self.preview_sender(run);
                 tokio::spawn(async move {
                     let sender = tx.clone();
                     let scanned = tokio::task::spawn_blocking(move || {
                         let mut camera = camera.lock().unwrap_or_else(PoisonError::into_inner);
-                        camera.scan_qr(&cancel, &mut |text| {
+                        let mut found = |text| {
                             let _ = sender.blocking_send(Command::Input(Input::Done {
                                 session,
                                 completion: Completion::Qr(text),
                             }));
-                        })
+                        };
+                        camera.scan_qr_previewed(
+                            &cancel,
+                            &mut found,
+                            &mut PreviewSink::new(&mut send),
+                        )
                     })
                     .await;
                     match scanned {
@@ -747,7 +1034,10 @@ impl Driver {
                     }
                 });
             }
-            Effect::StopQrScan => self.qr_cancel.store(true, Ordering::Relaxed),
+            Effect::StopQrScan => {
+                self.qr_cancel.store(true, Ordering::Relaxed);
+                self.live = None;
+            }
             Effect::Print(job) => {
                 let Some(session) = session else { return };
                 let device = job.device();
@@ -841,11 +1131,15 @@ impl Driver {
     /// Drops everything personal the driver holds and stops the camera work of the session.
     fn wipe(&mut self) {
         self.faces.clear();
+        self.live = None;
+        self.shown = None;
         self.masked_name = None;
         self.cancel.store(true, Ordering::Relaxed);
         self.cancel = Arc::new(AtomicBool::new(false));
         self.qr_cancel.store(true, Ordering::Relaxed);
         self.session = None;
+        // The certificates of the PDF tray were taken with the session.
+        self.parts.printers.session_ended();
     }
 
     fn maintenance_effects(&mut self, effects: Vec<MaintenanceEffect>) {

@@ -19,7 +19,8 @@ pub mod rig;
 pub mod ui_bridge;
 
 pub use driver::{
-    Command, DeviceTime, DriverConfig, DriverHandle, Held, MaintenanceInfo, Parts, View, spawn,
+    Command, DeviceTime, DriverConfig, DriverHandle, Held, MaintenanceInfo, Parts, ScreenPicture,
+    View, spawn,
 };
 
 use crate::central::{CentralClient, ClientConfig, TlsConfig};
@@ -92,7 +93,9 @@ pub fn from_config(config: &Config) -> anyhow::Result<(DriverConfig, Parts)> {
     let f = &config.file;
     std::fs::create_dir_all(&f.store.state_dir)
         .with_context(|| format!("store.state_dir {}", f.store.state_dir.display()))?;
-    let store = Arc::new(Store::open(f.store.state_dir.join("kiosk.sqlite")).context("the store")?);
+    let store = Arc::new(
+        Store::open(f.store.state_dir.join(crate::store::STORE_FILE)).context("the store")?,
+    );
     let central = Arc::new(central_client(config)?);
     let a4 = match (&f.devices.a4.cups_queue, &f.devices.a4.pdf_dir) {
         (Some(queue), _) => printers::A4Target::Cups(Box::new(
@@ -138,15 +141,21 @@ pub fn from_config(config: &Config) -> anyhow::Result<(DriverConfig, Parts)> {
     driver.flows = config.flows();
     driver.pin = Some(config.pin.clone());
     driver.pin_policy = config.pin_policy();
+    let mut camera = camera::OpenCvCamera::new(open, detector);
+    if let Some(plan) = &config.challenges {
+        tracing::warn!(
+            "devices.camera.challenges is set: every face check asks {:?} (tests only)",
+            plan.challenges()
+        );
+        camera = camera.with_fixed_plan(plan.clone());
+    }
     Ok((
         driver,
         Parts {
             central,
             store,
             printers,
-            camera: Arc::new(Mutex::new(Box::new(camera::OpenCvCamera::new(
-                open, detector,
-            )))),
+            camera: Arc::new(Mutex::new(Box::new(camera))),
             reader: Some(reader),
         },
     ))

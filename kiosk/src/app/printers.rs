@@ -1,14 +1,21 @@
 //! The two printers as the driver uses them: tickets (queue tickets, check-in slips, material
 //! checklists) through [`crate::printing`] to the ESC/POS driver, and the A4 certificate through
 //! `documents` to CUPS or to a PDF folder.
+//!
+//! The PDF folder is a print *tray*: a certificate carries its holder's full ID number, so its
+//! file is readable by the kiosk's user only (mode 0600, the folder 0700 when created here),
+//! lives only until the session that printed it ends ([`Printers::session_ended`]: the citizen
+//! took it), and files a crash left behind are removed when the printers are set up
+//! ([`Printers::new`]). Only files named as this module names them (`certificate-*.pdf`) are
+//! touched; anything else in the folder is left alone.
 
 use crate::printing::{Mode, PrinterProfile, encode_ticket};
 use central_api::dto::{Certificate, Requester};
 use documents::certificate::{CertificateDoc, KioskContext, Wording, render_pdf};
 use escpos::driver::{Endpoint, Fault as EscFault, PrintError, TicketPrinter};
 use flows::{PrintFault, PrintJob};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -69,17 +76,48 @@ pub struct Printers {
     /// Fonts and profile.
     pub setup: PrintSetup,
     jobs: std::sync::atomic::AtomicU64,
+    /// Certificate files written into the PDF folder and not yet removed.
+    tray: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl Printers {
-    /// Printers on these endpoints.
+    /// Printers on these endpoints. With a PDF folder, certificate files left in it by an
+    /// earlier run (a crash before its session ended) are removed first.
     pub fn new(ticket: Endpoint, a4: A4Target, setup: PrintSetup) -> Arc<Printers> {
+        if let A4Target::PdfDir(dir) = &a4 {
+            clear_leftovers(dir);
+        }
         Arc::new(Printers {
             ticket: Mutex::new(TicketPrinter::new(ticket)),
             a4,
             setup,
             jobs: std::sync::atomic::AtomicU64::new(0),
+            tray: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// The session ended (the citizen took the printouts): removes the certificate files
+    /// written into the PDF folder since the last call, and returns how many were removed.
+    /// Nothing to do for CUPS. A file still being written when this runs goes at the next
+    /// call (the next session's end, or shutdown).
+    ///
+    /// Cheap enough for the driver's loop: a few small `unlink`s.
+    pub fn session_ended(&self) -> usize {
+        let files = std::mem::take(&mut *self.tray.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut removed = 0;
+        for file in files {
+            match std::fs::remove_file(&file) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot remove a certificate from the PDF folder")
+                }
+            }
+        }
+        if removed > 0 {
+            tracing::info!(removed, "certificate files removed from the PDF folder");
+        }
+        removed
     }
 
     fn next_job(&self) -> u64 {
@@ -180,21 +218,25 @@ impl Printers {
                     .chars()
                     .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
                     .collect();
-                let file = dir.join(format!("certificate-{safe}.pdf"));
+                let file = dir.join(format!("{TRAY_PREFIX}{safe}{TRAY_SUFFIX}"));
                 let started = Instant::now();
-                let written = tokio::fs::create_dir_all(dir).await;
-                let written = match written {
-                    Ok(()) => tokio::fs::write(&file, &pdf).await,
-                    Err(e) => Err(e),
-                };
+                let (d, f) = (dir.clone(), file.clone());
+                let written = tokio::task::spawn_blocking(move || write_private(&d, &f, &pdf))
+                    .await
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+                // The folder, not the file: the query number stays out of the journal.
                 written.map_err(|e| Failed {
                     fault: PrintFault::Offline,
-                    detail: format!("{}: {e}", file.display()),
+                    detail: format!("PDF folder {}: {e}", dir.display()),
                 })?;
-                tracing::info!(file = %file.display(), "certificate written");
+                self.tray
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(file);
+                // Not the file name (nor in the job's id): a query number's digits look like a
+                // phone number to the journal's personal-data screen.
+                tracing::info!("certificate written to the PDF folder");
                 Ok(Printed {
-                    // Not the file name: a query number's digits look like a phone number to
-                    // the journal's personal-data screen.
                     job: format!("pdf-{}", self.next_job()),
                     device_time: started.elapsed(),
                 })
@@ -251,7 +293,12 @@ impl Printers {
     /// Whether the A4 target is usable now.
     pub async fn a4_up(&self) -> bool {
         match &self.a4 {
-            A4Target::PdfDir(dir) => tokio::fs::create_dir_all(dir).await.is_ok(),
+            A4Target::PdfDir(dir) => {
+                let dir = dir.clone();
+                tokio::task::spawn_blocking(move || create_private_dir(&dir).is_ok())
+                    .await
+                    .unwrap_or(false)
+            }
             A4Target::Cups(printer) => match printer.printer_status().await {
                 Ok(status) => status.accepting_jobs && status.blocking_reason().is_none(),
                 Err(_) => false,
@@ -268,6 +315,79 @@ impl Printers {
             Err(_) => false,
         })
     }
+}
+
+/// How certificate files in the PDF folder are named: `certificate-<query number>.pdf`.
+const TRAY_PREFIX: &str = "certificate-";
+const TRAY_SUFFIX: &str = ".pdf";
+
+/// Whether a file name is one of the tray's certificate files.
+fn in_tray(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with(TRAY_PREFIX) && n.ends_with(TRAY_SUFFIX))
+}
+
+/// Removes the certificate files an earlier run left in the PDF folder (a missing folder has
+/// none); failures are logged, never fatal: printing still works.
+fn clear_leftovers(dir: &Path) -> usize {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return 0,
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "cannot list the PDF folder for leftovers");
+            return 0;
+        }
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if !is_file || !in_tray(&entry.file_name()) {
+            continue;
+        }
+        match std::fs::remove_file(entry.path()) {
+            Ok(()) => removed += 1,
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot remove a leftover certificate");
+            }
+        }
+    }
+    if removed > 0 {
+        tracing::warn!(dir = %dir.display(), removed, "removed certificate files left by an earlier run");
+    }
+    removed
+}
+
+/// Creates the folder (and its parents) readable by the kiosk's user only, if missing.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Writes the file readable and writable by its owner only (an older file of the same name,
+/// whatever its mode, is replaced).
+fn write_private(dir: &Path, file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    create_private_dir(dir)?;
+    match std::fs::remove_file(file) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut out = options.open(file)?;
+    out.write_all(bytes)?;
+    out.sync_all()
 }
 
 /// What a print job becomes: an A4 certificate, or a ticket for the ticket printer.
@@ -345,4 +465,166 @@ pub fn test_ticket(hall: &str, wall: time::OffsetDateTime) -> tickets::Ticket {
         service_code: "TEST".to_owned(),
         printed_at: wall,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "kiosk-printers-{name}-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn pdf_printers(dir: &Path) -> Arc<Printers> {
+        Printers::new(
+            Endpoint::parse("tcp://127.0.0.1:9", 0),
+            A4Target::PdfDir(dir.to_owned()),
+            PrintSetup {
+                hall: "大厅".to_owned(),
+                kiosk_id: "KIOSK-TEST".to_owned(),
+                mode: Mode::Text,
+                profile: PrinterProfile::default(),
+                ticket_fonts: None,
+                pdf_fonts: documents::fonts::Fonts::load_default().ok(),
+            },
+        )
+    }
+
+    /// A file's permission bits (0o777 where there are none).
+    fn mode(path: &Path) -> u32 {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            0o777
+        }
+    }
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[tokio::test]
+    async fn a_certificate_stays_in_the_tray_until_its_session_ends() {
+        let dir = temp_dir("tray");
+        let printers = pdf_printers(&dir.join("pdf"));
+        let cert = flows::samples::certificate(
+            vec![flows::samples::unit().unwrap()],
+            central_api::domain::QueryPurpose::SchoolEnrolment,
+        )
+        .unwrap();
+        let printed = printers
+            .print(
+                PrintJob::Certificate(cert),
+                "张*英".to_owned(),
+                flows::samples::START,
+            )
+            .await
+            .unwrap();
+        assert!(printed.job.starts_with("pdf-"), "{printed:?}");
+
+        // While the session runs: the certificate waits in the tray, for the kiosk's user only.
+        let pdf_dir = dir.join("pdf");
+        assert_eq!(files(&pdf_dir), ["certificate-Q20261128000123.pdf"]);
+        let file = pdf_dir.join("certificate-Q20261128000123.pdf");
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(bytes.starts_with(b"%PDF") && bytes.len() > 10_000);
+        if cfg!(unix) {
+            assert_eq!(mode(&file), 0o600);
+            assert_eq!(mode(&pdf_dir), 0o700, "the folder was created here");
+        }
+        assert!(printers.a4_up().await);
+
+        // The session ends: the citizen took it.
+        assert_eq!(printers.session_ended(), 1);
+        assert!(files(&pdf_dir).is_empty());
+        assert_eq!(printers.session_ended(), 0, "nothing twice");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn a_reprint_under_the_same_name_is_private_and_removed_once() {
+        let dir = temp_dir("reprint");
+        let file = dir.join("certificate-Q1.pdf");
+        std::fs::write(&file, b"old").unwrap();
+        // Set-up removed the leftover; a file of the same name appears again behind the
+        // kiosk's back, readable by everyone.
+        let printers = pdf_printers(&dir);
+        assert!(files(&dir).is_empty());
+        std::fs::write(&file, b"old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        printers
+            .print_pdf(b"%PDF-1.7 new".to_vec(), "Q1")
+            .await
+            .unwrap();
+        printers
+            .print_pdf(b"%PDF-1.7 new".to_vec(), "Q1")
+            .await
+            .unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"%PDF-1.7 new");
+        if cfg!(unix) {
+            assert_eq!(mode(&file), 0o600);
+        }
+        assert_eq!(printers.session_ended(), 1);
+        assert!(files(&dir).is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn set_up_removes_what_a_crash_left_and_nothing_else() {
+        let dir = temp_dir("leftovers");
+        for name in [
+            "certificate-Q20261128000123.pdf",
+            "certificate-TEST.pdf",
+            "notes.txt",
+            "certificate-draft.txt",
+        ] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.join("certificate-kept.pdf")).unwrap();
+        let _printers = pdf_printers(&dir);
+        assert_eq!(
+            files(&dir),
+            ["certificate-draft.txt", "certificate-kept.pdf", "notes.txt"]
+        );
+        // A folder that does not exist yet is no error.
+        let _printers = pdf_printers(&dir.join("missing"));
+        assert!(!dir.join("missing").exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn an_unwritable_folder_fails_the_print_as_offline() {
+        let dir = temp_dir("unwritable");
+        let blocker = dir.join("file");
+        std::fs::write(&blocker, b"x").unwrap();
+        let printers = pdf_printers(&blocker.join("pdf"));
+        let failed = printers
+            .print_pdf(b"%PDF".to_vec(), "Q1")
+            .await
+            .unwrap_err();
+        assert_eq!(failed.fault, PrintFault::Offline);
+        assert!(!printers.a4_up().await);
+        assert_eq!(printers.session_ended(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -7,15 +7,19 @@
 //! (main) thread; the view watcher and the action forwarder are tasks on the tokio runtime whose
 //! handle it is given. Views cross over with [`slint::invoke_from_event_loop`].
 //!
-//! Maintenance pages show as a plain list screen (the PIN on the keypad, masked). The hidden-corner
-//! gesture has no touch target in `kiosk-ui` yet: the operator opens maintenance from the console
-//! (`maint tap`), which keeps running next to the touchscreen.
+//! Maintenance pages show as a plain list screen (the PIN on the keypad, masked). The hidden
+//! corner (top left of the header) reports every tap as [`MaintenanceInput::CornerTap`], whatever
+//! is shown; the flows count five taps within their window before asking for the PIN. The console
+//! (`maint tap`) keeps working next to the touchscreen.
 
 use crate::app::{Command, DriverHandle, MaintenanceInfo, View};
 use crate::screens;
-use flows::{Choice, Device, Input, Intent, MaintenanceInput, MaintenanceView, Page, ScreenId};
+use flows::{
+    AddressForm, Choice, Device, Input, Intent, MaintenanceInput, MaintenanceView, Page,
+    QuestionForm, ScreenId,
+};
 use kiosk_ui::{
-    Entry, Item, KioskUi, Lang, Orientation, ScreenKind, ScreenView, Text, UiError, UiEvent,
+    Entry, Item, Keys, KioskUi, Lang, Orientation, ScreenKind, ScreenView, Text, UiError, UiEvent,
 };
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -140,6 +144,7 @@ pub fn maintenance_view(m: &MaintenanceView, info: &MaintenanceInfo) -> ScreenVi
                 masked: true,
                 max_len: 12,
                 extra_key: None,
+                keys: Keys::Digits,
             });
             v.back = true;
             v
@@ -180,7 +185,9 @@ pub fn screen_view(view: &View) -> ScreenView {
     match &view.maintenance {
         MaintenanceView::Closed => {
             let picture = match (&view.picture, view.screen.id) {
-                (Some(p), _) => Some(p.as_ref().clone()),
+                // A copy for the view model: neither it nor Slint's own image buffer made from
+                // it is zeroed by the driver (the driver's shared picture is, when dropped).
+                (Some(p), _) => Some(p.picture().clone()),
                 // No camera frame yet: a stand-in frame.
                 (None, ScreenId::FaceCheck | ScreenId::ScanQr) => {
                     Some(screens::camera_frame(320, 240))
@@ -212,10 +219,44 @@ fn ui_lang(lang: flows::Lang) -> Lang {
 /// What a touch asks of the driver while `view` is shown; `None` for touches the driver does
 /// not need (keypad typing, result lines).
 pub fn action_of(event: &UiEvent, view: &View) -> Option<Action> {
+    if *event == UiEvent::CornerTap {
+        return Some(Action::Operator(MaintenanceInput::CornerTap));
+    }
     match &view.maintenance {
-        MaintenanceView::Closed => citizen_action(event),
+        MaintenanceView::Closed => match event {
+            UiEvent::FormSubmitted(values) => form_action(values, view.screen.id),
+            other => citizen_action(other),
+        },
         m => operator_action(event, m),
     }
+}
+
+/// A submitted form as the intent of the form screen shown; `None` when no form is shown (a
+/// late touch after the screen changed). Fields the form lacks are empty, so the flow's own
+/// validation names them.
+fn form_action(values: &[(String, String)], screen: ScreenId) -> Option<Action> {
+    use screens::form_field as f;
+    let value = |id: &str| {
+        values
+            .iter()
+            .find(|(k, _)| k == id)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let intent = match screen {
+        ScreenId::Address => Intent::Address(AddressForm {
+            recipient: value(f::RECIPIENT),
+            phone: value(f::PHONE),
+            address: value(f::ADDRESS),
+            postal_code: value(f::POSTAL_CODE),
+        }),
+        ScreenId::QuestionForm => Intent::Question(QuestionForm {
+            text: value(f::QUESTION),
+            phone: value(f::PHONE),
+        }),
+        _ => return None,
+    };
+    Some(Action::Citizen(intent))
 }
 
 fn citizen_action(event: &UiEvent) -> Option<Action> {
@@ -228,6 +269,8 @@ fn citizen_action(event: &UiEvent) -> Option<Action> {
         UiEvent::Home => Intent::Home,
         UiEvent::StaffedWindow => Intent::StaffedWindow,
         UiEvent::MoreTime => Intent::Extend,
+        // Typing keeps the session alive; the text stays in the UI until it is submitted.
+        UiEvent::Typing => Intent::Typing,
         UiEvent::EntrySubmitted(text) => Intent::Enter(text.clone()),
         UiEvent::Language(lang) => Intent::Language(flows_lang(*lang)),
         UiEvent::ElderMode(on) => Intent::ElderMode(*on),
@@ -281,10 +324,24 @@ pub fn connect(ui: &KioskUi, views: watch::Receiver<View>, actions: mpsc::Unboun
     ui.on_event(move |event| {
         let action = action_of(&event, &views.borrow());
         if let Some(action) = action {
-            tracing::debug!(?action, "touch");
+            tracing::debug!(action = %loggable(&action), "touch");
             let _ = actions.send(action);
         }
     });
+}
+
+/// An action as the log may show it: what was typed (forms, entries, the operator PIN) is left
+/// out, since it can be a citizen's phone number, address or case.
+fn loggable(action: &Action) -> String {
+    match action {
+        Action::Citizen(Intent::Address(_)) => "citizen: address form submitted".to_owned(),
+        Action::Citizen(Intent::Question(_)) => "citizen: question form submitted".to_owned(),
+        Action::Citizen(Intent::Enter(text)) => {
+            format!("citizen: entry of {} characters", text.chars().count())
+        }
+        Action::Operator(MaintenanceInput::Pin(_)) => "operator: PIN submitted".to_owned(),
+        other => format!("{other:?}"),
+    }
 }
 
 /// Sends actions to the driver in the order they were touched, until either side closes.
@@ -442,6 +499,127 @@ mod tests {
         driver.shutdown().await;
         rig.shutdown().await;
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn citizen_view(id: ScreenId) -> View {
+        View {
+            screen: flows::Screen::new(id, flows::TextKey::AddressTitle),
+            maintenance: MaintenanceView::Closed,
+            info: MaintenanceInfo::default(),
+            starting: false,
+            picture: None,
+        }
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn submitted_forms_become_the_flows_form_intents() {
+        let address = pairs(&[
+            ("recipient", "王𠮷"),
+            ("phone", "13800138000"),
+            ("address", "北京市朝阳区望京西园三区 312 号楼"),
+            ("postal_code", "100102"),
+        ]);
+        assert_eq!(
+            action_of(
+                &UiEvent::FormSubmitted(address.clone()),
+                &citizen_view(ScreenId::Address)
+            ),
+            Some(Action::Citizen(Intent::Address(AddressForm {
+                recipient: "王𠮷".into(),
+                phone: "13800138000".into(),
+                address: "北京市朝阳区望京西园三区 312 号楼".into(),
+                postal_code: "100102".into(),
+            })))
+        );
+        // The field ids are the ones the screen mapping gives the form.
+        let v = screen_view(&citizen_view(ScreenId::Address));
+        let ids: Vec<&str> = v.form.iter().map(|f| f.id.as_str()).collect();
+        let sent: Vec<&str> = address.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(ids, sent);
+
+        let question = pairs(&[("question", "何时可以领证？"), ("phone", "13900000000")]);
+        assert_eq!(
+            action_of(
+                &UiEvent::FormSubmitted(question.clone()),
+                &citizen_view(ScreenId::QuestionForm)
+            ),
+            Some(Action::Citizen(Intent::Question(QuestionForm {
+                text: "何时可以领证？".into(),
+                phone: "13900000000".into(),
+            })))
+        );
+        // A missing field is empty (the flow names it); a form on another screen is dropped.
+        assert_eq!(
+            action_of(
+                &UiEvent::FormSubmitted(pairs(&[("question", "x")])),
+                &citizen_view(ScreenId::QuestionForm)
+            ),
+            Some(Action::Citizen(Intent::Question(QuestionForm {
+                text: "x".into(),
+                phone: String::new(),
+            })))
+        );
+        assert_eq!(
+            action_of(
+                &UiEvent::FormSubmitted(question),
+                &citizen_view(ScreenId::Idle)
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn typed_text_stays_out_of_the_log() {
+        let form = Action::Citizen(Intent::Address(AddressForm {
+            recipient: "王𠮷".into(),
+            phone: "13800138000".into(),
+            address: "望京西园".into(),
+            postal_code: "100102".into(),
+        }));
+        let question = Action::Citizen(Intent::Question(QuestionForm {
+            text: "何时领证".into(),
+            phone: "13900000000".into(),
+        }));
+        let entry = Action::Citizen(Intent::Enter("BDC-2026-000101".into()));
+        let pin = Action::Operator(MaintenanceInput::Pin("246810".into()));
+        for (action, secret) in [
+            (form, "13800138000"),
+            (question, "何时领证"),
+            (entry, "000101"),
+            (pin, "246810"),
+        ] {
+            let line = loggable(&action);
+            assert!(!line.contains(secret), "{line}");
+            assert!(!line.is_empty());
+        }
+        assert_eq!(
+            loggable(&Action::Citizen(Intent::Back)),
+            format!("{:?}", Action::Citizen(Intent::Back))
+        );
+    }
+
+    #[test]
+    fn corner_taps_reach_maintenance_whatever_is_shown() {
+        let tap = Some(Action::Operator(MaintenanceInput::CornerTap));
+        for id in [ScreenId::Idle, ScreenId::Address, ScreenId::FaceCheck] {
+            assert_eq!(action_of(&UiEvent::CornerTap, &citizen_view(id)), tap);
+        }
+        let mut pin = citizen_view(ScreenId::Idle);
+        pin.maintenance = MaintenanceView::Pin {
+            failures: 0,
+            tries_left: 5,
+        };
+        assert_eq!(action_of(&UiEvent::CornerTap, &pin), tap);
+        assert!(matches!(
+            Action::Operator(MaintenanceInput::CornerTap).command(),
+            Command::Maintenance(MaintenanceInput::CornerTap)
+        ));
     }
 
     #[test]

@@ -2,6 +2,11 @@
 //! every new screen it writes `DIR/<flow>/<NN>-<screen>-<zh|en>-<portrait|landscape>.png`, every
 //! print job as `DIR/<flow>/print-NN-<kind>.png` (tickets, as the printer's raster) or `.pdf`
 //! (certificates), and `DIR/index.json` listing every file with its flow, step and screen.
+//!
+//! Files on disk never carry a full ID number: the screenshots show the citizen's own values
+//! masked ([`journeys::for_disk`]). The certificate PDFs are the exception, as a printed
+//! certificate must show its holder's number: they keep the synthetic sample's (no real
+//! person), and `index.json`'s `note` says so.
 
 use anyhow::{Context, Result, anyhow};
 use central_api::dto::Requester;
@@ -56,8 +61,16 @@ struct FileEntry {
     print: Option<&'static str>,
 }
 
+/// What `index.json` says about personal data in the output.
+const NOTE: &str = "Synthetic data (flows::samples), no real person. Screenshots mask the \
+citizen's own ID number (first 4 and last 4 characters) and name, as files on disk must; the \
+certificate PDFs (print-NN-certificate.pdf) keep the sample's full synthetic ID number to show \
+the real certificate layout.";
+
 #[derive(Debug, Serialize)]
 struct Index {
+    /// Personal data in these files.
+    note: &'static str,
     screens: usize,
     screenshots: usize,
     prints: usize,
@@ -131,6 +144,7 @@ fn write_all(args: &DemoArgs) -> Result<Index> {
         documents::fonts::Fonts::load_default().map_err(|e| anyhow!("certificate fonts: {e}"))?;
     let screens = Screens::new()?;
     let mut index = Index {
+        note: NOTE,
         screens: 0,
         screenshots: 0,
         prints: 0,
@@ -169,8 +183,7 @@ fn write_journey(
             Event::Shot(shot) => {
                 step += 1;
                 screen_name = screens::screen_name(shot.screen.id);
-                let picture = picture_for(shot, pictures)?;
-                let view = screens::view_with(&shot.screen, picture);
+                let view = screen_view(shot, pictures)?;
                 index.screens += 1;
                 for (ui, _, on, _, ln) in &screens.uis {
                     ui.set_elder(shot.screen.elder);
@@ -223,6 +236,15 @@ fn write_journey(
         }
     }
     Ok(())
+}
+
+/// A screen as its screenshots show it: the citizen's own values masked, with its picture.
+fn screen_view(shot: &journeys::Shot, pictures: &Pictures) -> Result<kiosk_ui::ScreenView> {
+    let picture = picture_for(shot, pictures)?;
+    Ok(screens::view_with(
+        &journeys::for_disk(&shot.screen),
+        picture,
+    ))
 }
 
 /// The picture a screen shows: the camera (a stand-in frame), the certificate preview or the
@@ -286,4 +308,37 @@ fn printout(
     .map_err(|e| anyhow!("ticket raster: {e}"))?;
     let png = raster.to_png().map_err(|e| anyhow!("ticket PNG: {e}"))?;
     Ok(("png", png))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+    use super::*;
+
+    #[test]
+    fn no_screenshot_carries_the_citizens_full_id_number() {
+        let own = flows::samples::own_id().unwrap();
+        let pictures = Pictures::load_default().unwrap();
+        let (mut views, mut unmasked) = (0, 0);
+        for journey in journeys::all().unwrap() {
+            for shot in journey.shots() {
+                let mut view = screen_view(shot, &pictures).unwrap();
+                view.picture = None;
+                let texts = format!("{view:?}");
+                assert!(
+                    !texts.contains(&own),
+                    "{} {:?}: {texts}",
+                    journey.name,
+                    shot.screen.id
+                );
+                views += 1;
+                // The same screen without the masking shows the number (the check can fail).
+                if format!("{:?}", screens::view(&shot.screen)).contains(&own) {
+                    unmasked += 1;
+                }
+            }
+        }
+        assert!(views > 50, "{views} screens");
+        assert!(unmasked > 0, "no journey shows the citizen her own number");
+    }
 }

@@ -1,6 +1,8 @@
 //! `kiosk doctor`: checks the configuration, the devices, the fonts, CUPS, central and the
-//! store, one line per check, and says what to fix. Exit code 0 when every check passed, 1
-//! otherwise, 2 when the configuration is refused.
+//! store, one line per check (`OK`, `WARN` or `FAIL`), and says what to fix. Exit code 0 when
+//! every check passed (a `WARN` passes: the kiosk works, but something should change, such as
+//! a local CUPS keeping printed certificates in its spool), 1 otherwise, 2 when the
+//! configuration is refused.
 //!
 //! With no `--config` it checks the embedded demo: the simulators are started in this process.
 //! `kiosk doctor --hash-pin` reads a PIN on stdin and prints the `maintenance.pin_hash` value.

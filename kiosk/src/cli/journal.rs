@@ -1,7 +1,8 @@
 //! `kiosk journal verify` and `kiosk journal tail`: check the session journal's hash chain and
 //! read its last entries, on the kiosk or on a copy of its store file.
 //!
-//! The store file is `--db PATH`, or [`default_store_path`]. Neither command creates a store:
+//! The store file is `--db PATH`, else the one of `kiosk --config FILE`, else
+//! [`default_store_path`]. Neither command creates a store:
 //! a missing file is an error (exit 2), not an empty journal. An existing file of an older schema
 //! is brought up to date on open, as the kiosk itself would.
 
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use kiosk::store::journal::{ChainBreak, JournalEntry};
-use kiosk::store::{JournalError, Store};
+use kiosk::store::{JournalError, STORE_FILE, Store};
 
 /// Exit code: the chain is intact (or the tail was printed).
 pub const EXIT_INTACT: u8 = 0;
@@ -48,20 +49,29 @@ pub enum JournalCommand {
 /// Which store file.
 #[derive(Debug, Args)]
 pub struct DbArgs {
-    /// The kiosk's store file (default: $STATE_DIRECTORY/kiosk.sqlite3, else
-    /// $XDG_STATE_HOME/kiosk/kiosk.sqlite3, else ~/.local/state/kiosk/kiosk.sqlite3, else
-    /// /var/lib/kiosk/kiosk.sqlite3).
+    /// The kiosk's store file (default: `kiosk.sqlite` in the `[store] state_dir` of
+    /// `--config FILE`; without one in $STATE_DIRECTORY, else $XDG_STATE_HOME/kiosk, else
+    /// ~/.local/state/kiosk, else /var/lib/kiosk).
     #[arg(long)]
     db: Option<PathBuf>,
 }
 
 impl DbArgs {
-    fn path(&self) -> PathBuf {
-        self.db.clone().unwrap_or_else(default_store_path)
+    /// The store file: `--db`, else the configuration's, else [`default_store_path`].
+    fn path(&self, config: Option<&Path>) -> Result<PathBuf, String> {
+        if let Some(db) = &self.db {
+            return Ok(db.clone());
+        }
+        match config {
+            Some(file) => kiosk::config::Config::load(file)
+                .map(|c| c.file.store.state_dir.join(STORE_FILE))
+                .map_err(|e| format!("{}: {e}", file.display())),
+            None => Ok(default_store_path()),
+        }
     }
 }
 
-/// The kiosk's store file when none is configured: `kiosk.sqlite3` in systemd's
+/// The kiosk's store file when none is configured: [`STORE_FILE`] in systemd's
 /// `$STATE_DIRECTORY` (the first one, for a unit with `StateDirectory=kiosk`), else in
 /// `$XDG_STATE_HOME/kiosk`, else in `~/.local/state/kiosk`, else in `/var/lib/kiosk`.
 pub fn default_store_path() -> PathBuf {
@@ -76,14 +86,25 @@ pub fn default_store_path() -> PathBuf {
     } else {
         PathBuf::from("/var/lib/kiosk")
     };
-    dir.join("kiosk.sqlite3")
+    dir.join(STORE_FILE)
 }
 
 /// Runs a `journal` subcommand.
-pub fn run(command: JournalCommand) -> ExitCode {
-    ExitCode::from(match command {
-        JournalCommand::Verify { db, json } => verify(&db.path(), json),
-        JournalCommand::Tail { n, db, json } => tail(&db.path(), n, json),
+pub fn run(command: JournalCommand, config: Option<&Path>) -> ExitCode {
+    let (db, verify_json, n) = match &command {
+        JournalCommand::Verify { db, json } => (db, *json, None),
+        JournalCommand::Tail { n, db, json } => (db, *json, Some(*n)),
+    };
+    let path = match db.path(config) {
+        Ok(path) => path,
+        Err(e) => {
+            eprintln!("cannot read the configuration {e}");
+            return ExitCode::from(EXIT_UNREADABLE);
+        }
+    };
+    ExitCode::from(match n {
+        None => verify(&path, verify_json),
+        Some(n) => tail(&path, n, verify_json),
     })
 }
 

@@ -4,22 +4,20 @@
 //! under virtual time. Each journey records every new screen and every print job in order.
 
 use anyhow::{Context, Result, anyhow};
-use central_api::domain::{
-    BusinessType, CaseStage, CaseStatus, PickupMethod, QueryPurpose, RatingLevel, RatingReason,
-    RightType,
-};
+use central_api::domain::{PickupMethod, QueryPurpose, RatingLevel, RatingReason};
 use central_api::dto::*;
-use flows::samples::{card, own_id, unit, verification};
+use flows::samples::{
+    appointment_open, appointment_too_early, appointment_too_late, card, catalogue, faq, fees,
+    fresh, order, progress, records as units_of, ticket, unit, verification,
+};
 use flows::{
     AddressForm, ButtonId, Cached, Completion, Config, Device, DeviceEvent, Effect, FaceOutcome,
     FlowKind, Input, Intent, Kiosk, Now, PrintFault, PrintJob, QuestionForm, Reply, Screen,
 };
 use idcard::CardText;
-use time::OffsetDateTime;
-use time::macros::datetime;
 
-/// The journeys' clock starts at 2026-11-28 09:00 Beijing time.
-pub const START: OffsetDateTime = datetime!(2026-11-28 09:00 +08:00);
+/// The journeys' clock starts at 2026-11-28 09:00 Beijing time (the samples' day).
+pub use flows::samples::START;
 
 /// The sample citizen's name (synthetic, with a rare character).
 pub use flows::samples::CITIZEN_NAME;
@@ -67,6 +65,49 @@ impl Journey {
             Event::Shot(_) => None,
         })
     }
+}
+
+/// A screen as `kiosk demo --out` writes it to disk: the personal values the flows show a
+/// citizen as their own ([`flows::Text::Personal`], such as their full ID number on a unit's
+/// detail) masked as everyone else's are: ID numbers to their first 4 and last 4 characters
+/// ([`super::mask_id`]), names to their first character. What stays on the kiosk's screen is
+/// the flows' business; files on disk never carry a full number, even a synthetic one.
+#[must_use]
+pub fn for_disk(screen: &Screen) -> Screen {
+    let mut screen = screen.clone();
+    let texts = screen
+        .lines
+        .iter_mut()
+        .chain(screen.items.iter_mut().flat_map(|i| i.lines.iter_mut()))
+        .chain(screen.buttons.iter_mut().map(|b| &mut b.label))
+        .chain(screen.error.iter_mut());
+    for text in texts {
+        if let flows::Text::Personal(value) = text {
+            *text = flows::Text::Data(mask_personal(value.expose()));
+        }
+    }
+    screen
+}
+
+/// Masks each word of a personal value: a document number (9 or more letters and digits, with
+/// a digit) to its first 4 and last 4 characters, a word without digits (a name) to its first
+/// character; short numbers (a share, `50%`) stay.
+fn mask_personal(value: &str) -> String {
+    value
+        .split(' ')
+        .map(|word| {
+            let chars = word.chars().count();
+            let has_digit = word.chars().any(|c| c.is_ascii_digit());
+            if chars >= 9 && has_digit && word.chars().all(|c| c.is_ascii_alphanumeric()) {
+                super::mask_id(word)
+            } else if !has_digit {
+                idcard::sensitive::mask_name(word)
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The names of every journey, in order.
@@ -215,208 +256,6 @@ impl D {
     }
 }
 
-fn parse<T: std::str::FromStr>(s: &str) -> Result<T>
-where
-    T::Err: std::fmt::Debug,
-{
-    s.parse::<T>().map_err(|e| anyhow!("{s:?}: {e:?}"))
-}
-
-fn certificate(mut units: Vec<Unit>, purpose: QueryPurpose) -> Result<Box<Certificate>> {
-    // Central masks the co-holders' numbers on the requester's certificate.
-    let own = own_id()?;
-    for holder in units.iter_mut().flat_map(|u| u.holders.iter_mut()) {
-        if holder.id_number.0 != own {
-            holder.id_number = IdNumberDto(super::mask_id(&holder.id_number.0));
-        }
-    }
-    Ok(Box::new(Certificate {
-        query_number: parse("Q20261128000123")?,
-        verification_code: parse("7KX2-9QPM-4RTA")?,
-        verification_url: "https://verify.invalid/7KX2-9QPM-4RTA".into(),
-        issued_at: START,
-        agency: "北京市朝阳区不动产登记中心".into(),
-        agency_phone: "010-12345678".into(),
-        requester_name: CITIZEN_NAME.into(),
-        requester_id_number: IdNumberDto(own_id()?),
-        purpose,
-        units,
-    }))
-}
-
-fn appointment(id: &str, from: OffsetDateTime, until: OffsetDateTime) -> Appointment {
-    Appointment {
-        appointment_id: id.into(),
-        booking_code: "64785520".into(),
-        service_code: "A".into(),
-        service_name: "二手房转移登记".into(),
-        slot_start: datetime!(2026-11-28 10:00 +08:00),
-        slot_end: datetime!(2026-11-28 10:30 +08:00),
-        status: AppointmentStatus::Booked,
-        check_in_from: from,
-        check_in_until: until,
-    }
-}
-
-fn in_window() -> Appointment {
-    appointment(
-        "AP-1",
-        datetime!(2026-11-28 08:50 +08:00),
-        datetime!(2026-11-28 10:20 +08:00),
-    )
-}
-
-fn ticket(number: &str, priority: Priority) -> Ticket {
-    Ticket {
-        ticket_number: number.into(),
-        service_code: "A".into(),
-        service_name: "二手房转移登记".into(),
-        priority,
-        people_ahead: 4,
-        estimated_wait_minutes: 18,
-        window: Some("5".into()),
-        issued_at: START,
-    }
-}
-
-fn topic(code: &str, service: &str) -> Topic {
-    Topic {
-        code: code.into(),
-        name: format!("二手房买卖转移登记 {code}"),
-        business_type: BusinessType::Transfer,
-        applicant_type: "individual".into(),
-        joint_handling: "land_housing_tax".into(),
-        disposition: "sale".into(),
-        usage: "residential".into(),
-        right_type: RightType::StateConstructionLandAndHouse,
-        materials: vec![
-            Material {
-                name: "不动产权证书".into(),
-                original: true,
-                copies: 1,
-                note: None,
-            },
-            Material {
-                name: "买卖双方身份证明".into(),
-                original: true,
-                copies: 1,
-                note: Some("外籍人士提供护照".into()),
-            },
-            Material {
-                name: "存量房买卖合同".into(),
-                original: false,
-                copies: 2,
-                note: None,
-            },
-        ],
-        fee_fen: 8000,
-        service_code: service.into(),
-        time_limit_days: 5,
-    }
-}
-
-fn catalogue() -> Catalogue {
-    let c = |code: &str, name: &str| Classification {
-        code: code.into(),
-        name: name.into(),
-    };
-    Catalogue {
-        version: "v1".into(),
-        classifications: Classifications {
-            applicant_types: vec![c("individual", "个人"), c("enterprise", "企业")],
-            joint_handling: vec![c("land_housing_tax", "房地税联办")],
-            dispositions: vec![c("sale", "买卖"), c("gift", "赠与")],
-            uses: vec![c("residential", "住宅")],
-            right_types: vec![c(
-                "state_construction_land_and_house",
-                "国有建设用地使用权/房屋所有权",
-            )],
-        },
-        topics: vec![topic("T1", "A"), topic("T2", "A"), topic("T3", "B")],
-    }
-}
-
-fn progress() -> Result<CaseProgress> {
-    Ok(CaseProgress {
-        case_number: parse("BDC-2026-000101")?,
-        business_type: BusinessType::Transfer,
-        status: CaseStatus::InProgress,
-        stages: vec![
-            StageProgress {
-                stage: CaseStage::Accept,
-                started_at: datetime!(2026-11-20 09:00 +08:00),
-                finished_at: Some(datetime!(2026-11-20 09:30 +08:00)),
-            },
-            StageProgress {
-                stage: CaseStage::Review,
-                started_at: datetime!(2026-11-20 09:30 +08:00),
-                finished_at: None,
-            },
-        ],
-        pickup: Pickup {
-            ready: false,
-            method: Some(PickupMethod::Window),
-            window: Some("8".into()),
-            changeable: true,
-        },
-        rated: false,
-    })
-}
-
-fn fees() -> Fees {
-    Fees {
-        items: vec![
-            FeeItem {
-                name: "不动产登记费（住宅）".into(),
-                amount_fen: 8000,
-            },
-            FeeItem {
-                name: "证书工本费".into(),
-                amount_fen: 1000,
-            },
-        ],
-        total_fen: 9000,
-        paid: false,
-    }
-}
-
-fn order(state: PaymentState) -> PaymentOrder {
-    PaymentOrder {
-        order_id: "PO-000017".into(),
-        qr_payload: "https://pay.invalid/o/PO-000017".into(),
-        amount_fen: 9000,
-        state,
-        expires_at: datetime!(2026-11-28 09:30 +08:00),
-    }
-}
-
-fn faq() -> Faq {
-    Faq {
-        version: "f1".into(),
-        entries: vec![
-            FaqEntry {
-                id: "1".into(),
-                question: "继承房产需要哪些材料？".into(),
-                answer: "请携带继承公证书或生效法律文书、被继承人死亡证明、不动产权证书和继承人身份证明。".into(),
-                topic_code: None,
-            },
-            FaqEntry {
-                id: "2".into(),
-                question: "不动产权证书丢失怎么办？".into(),
-                answer: "请持身份证明到窗口申请补证，登记机构公告 15 个工作日后补发。".into(),
-                topic_code: None,
-            },
-        ],
-    }
-}
-
-fn fresh<T>(value: T) -> Cached<T> {
-    Cached {
-        value,
-        offline_age_ms: None,
-    }
-}
-
 /// Identity: consent, card, one failed face check, a passed one, verification.
 fn identify(d: &mut D) -> Result<()> {
     d.press(ButtonId::Accept).card(card()?);
@@ -438,16 +277,14 @@ fn records(elder: bool) -> Result<Vec<Event>> {
     }
     d.start(FlowKind::Records).press(ButtonId::OwnershipQuery);
     identify(&mut d)?;
-    d.select(1).reply(Reply::Records(Ok(Records {
-        units: vec![unit()?],
-        as_of: START,
-    })))?;
+    d.select(1)
+        .reply(Reply::Records(Ok(units_of(vec![unit()?]))))?;
     if elder {
         d.wait_ms(Config::default().elder_step_timeout_ms)
             .intent(Intent::Extend);
     }
     d.select(0).press(ButtonId::Certificate);
-    d.reply(Reply::Certificate(Ok(certificate(
+    d.reply(Reply::Certificate(Ok(flows::samples::certificate(
         vec![unit()?],
         QueryPurpose::SchoolEnrolment,
     )?)))?;
@@ -474,12 +311,9 @@ fn records(elder: bool) -> Result<Vec<Event>> {
     d.press(ButtonId::Accept).card(card()?);
     d.done(Completion::Face(FaceOutcome::Passed { best_frame: 44 }))?
         .reply(Reply::Verification(Ok(verification())))?;
-    d.select(0).reply(Reply::Records(Ok(Records {
-        units: vec![],
-        as_of: START,
-    })))?;
+    d.select(0).reply(Reply::Records(Ok(units_of(vec![]))))?;
     d.press(ButtonId::Certificate)
-        .reply(Reply::Certificate(Ok(certificate(
+        .reply(Reply::Certificate(Ok(flows::samples::certificate(
             vec![],
             QueryPurpose::PurchaseQualification,
         )?)))?;
@@ -496,17 +330,9 @@ fn checkin() -> Result<Vec<Event>> {
         .enter("64785520");
     d.reply(Reply::Appointments(Ok(Appointments {
         appointments: vec![
-            in_window(),
-            appointment(
-                "AP-2",
-                datetime!(2026-11-28 09:40 +08:00),
-                datetime!(2026-11-28 10:20 +08:00),
-            ),
-            appointment(
-                "AP-3",
-                datetime!(2026-11-28 07:00 +08:00),
-                datetime!(2026-11-28 08:20 +08:00),
-            ),
+            appointment_open(),
+            appointment_too_early(),
+            appointment_too_late(),
         ],
     })))?;
     d.select(1).intent(Intent::Back).select(2);
@@ -519,7 +345,7 @@ fn checkin() -> Result<Vec<Event>> {
         .press(ButtonId::UseKeypad)
         .enter("64785520");
     d.reply(Reply::Appointments(Ok(Appointments {
-        appointments: vec![in_window()],
+        appointments: vec![appointment_open()],
     })))?;
     d.select(0)
         .reply(Reply::Ticket(Ok(ticket("A012", Priority::Appointment))))?;
@@ -545,7 +371,7 @@ fn case() -> Result<Vec<Event>> {
     d.start(FlowKind::Case)
         .press(ButtonId::UseKeypad)
         .enter("BDC-2026-000101");
-    d.reply(Reply::Case(Ok(progress()?)))?;
+    d.reply(Reply::Case(Ok(progress(true)?)))?;
     d.press(ButtonId::Pickup)
         .press(ButtonId::PickupMethod(PickupMethod::Courier));
     d.intent(Intent::Address(AddressForm {
@@ -570,7 +396,7 @@ fn case() -> Result<Vec<Event>> {
 
     d.start(FlowKind::Case).press(ButtonId::ScanQr);
     d.done(Completion::Qr("https://h.invalid/c/BDC-2026-000101".into()))?;
-    d.reply(Reply::Case(Ok(progress()?)))?;
+    d.reply(Reply::Case(Ok(progress(true)?)))?;
     d.intent(Intent::Home);
     Ok(d.finish())
 }
@@ -721,5 +547,54 @@ mod tests {
             .unwrap();
         assert!(preview.certificate.is_some());
         assert!(journey("nope").is_err());
+    }
+
+    #[test]
+    fn screens_for_disk_mask_the_citizens_own_values() {
+        let own = flows::samples::own_id().unwrap();
+        let rendered = |s: &Screen| {
+            let mut out = Vec::new();
+            for lang in [flows::Lang::Zh, flows::Lang::En] {
+                out.extend(s.rendered_lines(lang));
+                out.extend(
+                    s.items
+                        .iter()
+                        .flat_map(|i| i.lines.iter().map(|l| l.render(lang))),
+                );
+                out.extend(s.buttons.iter().map(|b| b.label.render(lang)));
+                out.extend(s.error.iter().map(|e| e.render(lang)));
+            }
+            out.join("\n")
+        };
+        let mut shown = 0;
+        for j in all().unwrap() {
+            for shot in j.shots() {
+                if rendered(&shot.screen).contains(&own) {
+                    shown += 1;
+                }
+                let disk = for_disk(&shot.screen);
+                let text = rendered(&disk);
+                assert!(
+                    !text.contains(&own),
+                    "{} {:?}: {text}",
+                    j.name,
+                    shot.screen.id
+                );
+                assert!(
+                    !text.contains(CITIZEN_NAME),
+                    "{} {:?}",
+                    j.name,
+                    shot.screen.id
+                );
+            }
+        }
+        assert!(
+            shown > 0,
+            "the journeys show the citizen her own number somewhere"
+        );
+        assert_eq!(
+            mask_personal(&format!("{CITIZEN_NAME} {own} 50%")),
+            format!("张** {} 50%", super::super::mask_id(&own))
+        );
     }
 }

@@ -50,6 +50,12 @@ fn demo_writes_every_screen_and_printout() {
     let index: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
     let files = index["files"].as_array().unwrap();
+    // The index says where the synthetic full ID number stays: in the certificate PDFs only.
+    let note = index["note"].as_str().unwrap();
+    assert!(
+        note.contains("Screenshots mask") && note.contains("certificate PDFs"),
+        "{note}"
+    );
     let screens = index["screens"].as_u64().unwrap();
     assert!(screens > 20, "{screens} screens");
     assert_eq!(index["screenshots"].as_u64().unwrap(), screens * 4);

@@ -10,7 +10,7 @@
 use kiosk::config::{Config, ConfigError, Orientation, TicketMode};
 use std::path::Path;
 
-const EXAMPLE: &str = include_str!("../../kiosk/kiosk.example.toml");
+use kiosk_e2e::EXAMPLE_CONFIG as EXAMPLE;
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(
@@ -22,8 +22,7 @@ fn parse(text: &str) -> Result<Config, ConfigError> {
 
 /// The example with `from` replaced by `to` (which must occur).
 fn edited(from: &str, to: &str) -> String {
-    assert!(EXAMPLE.contains(from), "{from}");
-    EXAMPLE.replacen(from, to, 1)
+    kiosk_e2e::edited(EXAMPLE, &[(from, to)])
 }
 
 fn refused(text: &str) -> String {
@@ -177,6 +176,19 @@ fn syntax_unknown_and_missing_keys_are_refused_with_the_key() {
     assert!(message.contains("kiosk.toml"), "{message}");
     let message = refused(&edited("dots = 576", "dots = \"576\""));
     assert!(message.contains("dots"), "{message}");
+}
+
+#[test]
+fn the_simulator_configuration_parses_with_a_pdf_tray() {
+    let text = kiosk_e2e::simulator_config("/dev/pts/9", "/dev/pts/10", "http://127.0.0.1:8080");
+    let c = parse(&text).unwrap();
+    assert_eq!(c.file.devices.a4.cups_queue, None);
+    assert_eq!(
+        c.file.devices.a4.pdf_dir.as_deref(),
+        Some(Path::new("/etc/kiosk/pdf"))
+    );
+    assert_eq!(c.file.devices.reader.port, "/dev/pts/9");
+    assert_eq!(c.file.store.state_dir, Path::new("/etc/kiosk/state"));
 }
 
 #[test]

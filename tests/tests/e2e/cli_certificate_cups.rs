@@ -9,7 +9,7 @@
     reason = "test helpers fail loudly; the shared cupsd support has helpers this test does not use"
 )]
 
-#[path = "../../drivers/cups/tests/support/mod.rs"]
+#[path = "../../../drivers/cups/tests/support/mod.rs"]
 mod support;
 
 use std::time::Duration;

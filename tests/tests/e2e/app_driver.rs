@@ -117,11 +117,7 @@ async fn records_query_session_prints_the_certificate_and_wipes() {
     at(&driver, ScreenId::Preview).await;
     driver.intent(Intent::Press(ButtonId::Print)).await;
     at(&driver, ScreenId::TakeCertificate).await;
-    driver.intent(Intent::Press(ButtonId::Done)).await;
-    at(&driver, ScreenId::Idle).await;
-    assert_wiped(&driver).await;
-
-    // The certificate: one PDF named by its query number.
+    // The certificate: one PDF in the tray while the citizen takes it.
     let pdfs: Vec<_> = std::fs::read_dir(rig.pdf_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -130,6 +126,11 @@ async fn records_query_session_prints_the_certificate_and_wipes() {
     let pdf = std::fs::read(&pdfs[0]).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     assert!(pdf.len() > 10_000);
+    driver.intent(Intent::Press(ButtonId::Done)).await;
+    at(&driver, ScreenId::Idle).await;
+    assert_wiped(&driver).await;
+    // Taken with the session: the full ID number it carries is not left on disk.
+    assert_eq!(std::fs::read_dir(rig.pdf_dir()).unwrap().count(), 0);
 
     // The journal: the whole session, typed, with no full ID number anywhere.
     let ev = events(&dir);
@@ -376,6 +377,294 @@ async fn case_progress_by_the_receipt_qr_shown_to_the_camera() {
         .map(|l| l.render(kiosk::app::flows::Lang::Zh))
         .collect();
     assert!(text.join("\n").contains(&case), "{text:?}");
+    driver.intent(Intent::Home).await;
+    at(&driver, ScreenId::Idle).await;
+    assert_wiped(&driver).await;
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The first QR code in a picture (its red channel as grey).
+fn decode_picture(p: &kiosk::app::ScreenPicture) -> Option<String> {
+    let (w, h) = (p.width as usize, p.height as usize);
+    assert_eq!(p.rgba.len(), w * h * 4, "picture size");
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| p.rgba[(y * w + x) * 4]);
+    img.detect_grids()
+        .into_iter()
+        .find_map(|g| g.decode().ok().map(|(_, text)| text))
+}
+
+/// Watches the view until `until` holds, returning the distinct camera pictures (by pointer)
+/// seen while `id` showed, and the view where it stopped.
+async fn camera_frames(
+    driver: &DriverHandle,
+    id: ScreenId,
+    until: impl Fn(&View) -> bool,
+) -> (Vec<std::sync::Arc<kiosk::app::ScreenPicture>>, View) {
+    let mut rx = driver.view();
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut frames: Vec<std::sync::Arc<kiosk::app::ScreenPicture>> = Vec::new();
+    loop {
+        {
+            let v = rx.borrow_and_update();
+            if v.screen.id == id
+                && let Some(p) = &v.picture
+                && !frames.iter().any(|f| std::sync::Arc::ptr_eq(f, p))
+            {
+                frames.push(p.clone());
+            }
+            if until(&v) {
+                return (frames, v.clone());
+            }
+        }
+        match tokio::time::timeout_at(deadline, rx.changed()).await {
+            Ok(Ok(())) => {}
+            _ => panic!("timed out watching {id:?}; at {:#?}", rx.borrow().screen),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_screen_shows_the_camera_preview_then_the_certificate_preview() {
+    let dir = tempdir("pictures");
+    // A stand-in check long enough for several preview frames (at most 10 a second).
+    let rig = rig_with(&dir, StandInCamera::passing(Duration::from_millis(900))).await;
+    let driver = start(&rig).await;
+    driver.intent(Intent::Start(FlowKind::Records)).await;
+    at(&driver, ScreenId::RecordsKind).await;
+    driver.intent(Intent::Press(ButtonId::OwnershipQuery)).await;
+    let v = at(&driver, ScreenId::Consent).await;
+    assert!(v.picture.is_none());
+    driver.intent(Intent::Press(ButtonId::Accept)).await;
+    at(&driver, ScreenId::PlaceCard).await;
+    rig.idcard
+        .run(
+            kiosk_sim::idcard::Script::parse("place resident")
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (frames, v) = camera_frames(&driver, ScreenId::FaceCheck, |v| {
+        v.screen.id == ScreenId::Purpose && !v.screen.busy
+    })
+    .await;
+    let seconds = started.elapsed().as_secs_f64();
+    // The stand-in camera's frames went through the preview hook: a few, each a new picture,
+    // at most about 10 a second, 480 wide at 4:3, and none after the check.
+    assert!(frames.len() >= 2, "{} preview frames", frames.len());
+    assert!(
+        frames.len() as f64 <= seconds * 10.0 + 2.0,
+        "{} frames in {seconds:.1} s",
+        frames.len()
+    );
+    for f in &frames {
+        assert_eq!((f.width, f.height), (480, 360), "{f:?}");
+        assert_eq!(f.rgba.len(), 480 * 360 * 4);
+    }
+    assert!(
+        v.picture.is_none(),
+        "a camera frame outlived the face check"
+    );
+    drop(frames);
+
+    driver.intent(Intent::Select(1)).await;
+    let v = driver
+        .wait_for(PATIENCE, |v| {
+            matches!(v.screen.id, ScreenId::Units | ScreenId::NoRecord) && !v.screen.busy
+        })
+        .await;
+    assert_eq!(v.screen.id, ScreenId::Units, "{:#?}", v.screen);
+    assert!(v.picture.is_none());
+    driver.intent(Intent::Press(ButtonId::Certificate)).await;
+    let v = driver
+        .wait_for(PATIENCE, |v| {
+            v.screen.id == ScreenId::Preview && v.picture.is_some()
+        })
+        .await;
+    assert_eq!(v.screen.id, ScreenId::Preview, "{:#?}", v.screen);
+    let Some(kiosk::app::flows::screen::Document::Certificate(cert)) = &v.screen.document else {
+        panic!("the preview names no certificate: {:?}", v.screen.document);
+    };
+    let picture = v.picture.clone().unwrap();
+    // A ticket-width raster of the first page, taller than wide, with the verification QR.
+    assert_eq!(picture.width, 576, "{picture:?}");
+    assert!(picture.height > picture.width, "{picture:?}");
+    assert_eq!(
+        decode_picture(&picture).as_deref(),
+        Some(cert.verification_url.as_str())
+    );
+    assert!(
+        cert.verification_url.starts_with("http"),
+        "{}",
+        cert.verification_url
+    );
+    // The same picture on every publish (rendered once, compared by pointer).
+    driver.intent(Intent::Extend).await;
+    driver.flush().await;
+    let again = driver.view().borrow().clone();
+    assert_eq!(again.screen.id, ScreenId::Preview);
+    assert!(std::sync::Arc::ptr_eq(
+        again.picture.as_ref().unwrap(),
+        &picture
+    ));
+    drop(again);
+    drop(v);
+
+    driver.intent(Intent::Press(ButtonId::Print)).await;
+    let v = at(&driver, ScreenId::TakeCertificate).await;
+    assert!(v.picture.is_none(), "the preview outlived its screen");
+    // The driver, the view and this test held the picture; only this test does now.
+    assert_eq!(std::sync::Arc::strong_count(&picture), 1);
+    driver.intent(Intent::Press(ButtonId::Done)).await;
+    at(&driver, ScreenId::Idle).await;
+    assert_wiped(&driver).await;
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_screen_shows_the_qr_scan_preview_then_the_payment_qr() {
+    let dir = tempdir("payqr");
+    let probe = rig(&dir.join("probe")).await;
+    // The payment demo: a case with fees unpaid.
+    let case = probe.central.demo().holders[0].case_numbers[0].clone();
+    probe.shutdown().await;
+    let camera = StandInCamera {
+        delay: Duration::from_millis(600),
+        fail: None,
+        qr: Some(case.clone()),
+    };
+    let rig = rig_with(&dir, camera).await;
+    let driver = start(&rig).await;
+    driver.intent(Intent::Start(FlowKind::Case)).await;
+    at(&driver, ScreenId::CaseMethod).await;
+    let started = std::time::Instant::now();
+    driver.intent(Intent::Press(ButtonId::ScanQr)).await;
+    let (frames, v) = camera_frames(&driver, ScreenId::ScanQr, |v| {
+        v.screen.id == ScreenId::CaseProgress && !v.screen.busy
+    })
+    .await;
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(frames.len() >= 2, "{} preview frames", frames.len());
+    assert!(
+        frames.len() as f64 <= seconds * 10.0 + 2.0,
+        "{} frames in {seconds:.1} s",
+        frames.len()
+    );
+    assert!(frames.iter().all(|f| f.width == 480 && f.height == 360));
+    assert!(v.picture.is_none(), "a camera frame outlived the QR scan");
+    drop(frames);
+
+    driver.intent(Intent::Press(ButtonId::Fees)).await;
+    let v = at(&driver, ScreenId::Fees).await;
+    assert!(v.screen.can_press(ButtonId::Pay), "{:#?}", v.screen);
+    driver.intent(Intent::Press(ButtonId::Pay)).await;
+    let v = driver
+        .wait_for(PATIENCE, |v| {
+            v.screen.id == ScreenId::PaymentQr && v.picture.is_some()
+        })
+        .await;
+    assert_eq!(v.screen.id, ScreenId::PaymentQr, "{:#?}", v.screen);
+    let payload = v.screen.qr.clone().expect("a pending order shows its QR");
+    assert!(
+        payload.starts_with(kiosk_sim::central::routes::cases::PAY_URL_PREFIX),
+        "{payload}"
+    );
+    let picture = v.picture.clone().unwrap();
+    assert_eq!(decode_picture(&picture).as_deref(), Some(payload.as_str()));
+    // The status is shown as before: pending, with the expiry.
+    assert!(
+        v.screen.rendered_lines(kiosk::app::flows::Lang::Zh).len() >= 2,
+        "{:#?}",
+        v.screen
+    );
+    drop(v);
+    // The simulator reports the order paid from the third poll: the QR goes with it.
+    let v = driver
+        .wait_for(Duration::from_secs(30), |v| {
+            v.screen.id == ScreenId::PaymentQr && v.screen.can_press(ButtonId::Done)
+        })
+        .await;
+    assert!(v.screen.can_press(ButtonId::Done), "{:#?}", v.screen);
+    assert!(v.screen.qr.is_none() && v.picture.is_none());
+    drop(v);
+    assert_eq!(std::sync::Arc::strong_count(&picture), 1);
+    driver.intent(Intent::Home).await;
+    at(&driver, ScreenId::Idle).await;
+    assert_wiped(&driver).await;
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The real face pipeline (the simulator's cooperative citizen from a face photo, YuNet or the
+/// cascades) feeds the preview: downscaled, mirrored frames while the check runs, none after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_face_pipeline_feeds_the_camera_preview() {
+    let Some(photos) = kiosk_e2e::face_data(
+        kiosk_e2e::PHOTOS_ENV,
+        "the_face_pipeline_feeds_the_camera_preview",
+    ) else {
+        return;
+    };
+    let dir = tempdir("livepreview");
+    let mut options = RigOptions::demo(dir.clone());
+    options.pace = false;
+    options.reader_warmup = Duration::ZERO;
+    options.camera = DemoCamera::Photo(Some(photos));
+    options.ticket_mode = Mode::Text;
+    let rig = DemoRig::start(options).await.unwrap();
+    let driver = start(&rig).await;
+    driver.intent(Intent::Start(FlowKind::Records)).await;
+    at(&driver, ScreenId::RecordsKind).await;
+    driver.intent(Intent::Press(ButtonId::OwnershipQuery)).await;
+    at(&driver, ScreenId::Consent).await;
+    driver.intent(Intent::Press(ButtonId::Accept)).await;
+    at(&driver, ScreenId::PlaceCard).await;
+    rig.idcard
+        .run(
+            kiosk_sim::idcard::Script::parse("place resident")
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (frames, v) = camera_frames(&driver, ScreenId::FaceCheck, |v| {
+        matches!(v.screen.id, ScreenId::Purpose | ScreenId::FaceFailed) && !v.screen.busy
+    })
+    .await;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "face check: {} preview frames in {seconds:.1} s, ended at {:?}",
+        frames.len(),
+        v.screen.id
+    );
+    assert!(frames.len() >= 2, "{} preview frames", frames.len());
+    // At most about 10 a second (one extra for the first frame).
+    assert!(
+        frames.len() as f64 <= seconds * 10.0 + 2.0,
+        "{} frames in {seconds:.1} s",
+        frames.len()
+    );
+    for f in &frames {
+        assert_eq!(f.width, 480, "{f:?}");
+        assert!((200..=480).contains(&f.height), "{f:?}");
+        assert_eq!(f.rgba.len(), (f.width * f.height * 4) as usize);
+        // A camera picture, not a blank one.
+        let lo = f.rgba.iter().step_by(4).min().unwrap();
+        let hi = f.rgba.iter().step_by(4).max().unwrap();
+        assert!(hi - lo > 50, "{f:?}: flat picture");
+    }
+    assert!(
+        v.picture.is_none(),
+        "a camera frame outlived the face check"
+    );
+    drop(frames);
     driver.intent(Intent::Home).await;
     at(&driver, ScreenId::Idle).await;
     assert_wiped(&driver).await;
