@@ -556,11 +556,7 @@ impl Pictures {
 
     /// A QR code, black on white.
     pub fn qr(&self, payload: &str) -> Result<Picture, tickets::RenderError> {
-        let block = Block::Qr {
-            payload: payload.to_owned(),
-        };
-        let raster = tickets::render_block(&block, PaperWidth::Mm80, &self.fonts)?;
-        Ok(raster_picture(&raster, 1))
+        qr_picture(payload, &self.fonts)
     }
 
     /// A ticket as it will come out of the printer.
@@ -573,10 +569,26 @@ impl Pictures {
     /// verification QR (the A4 PDF is rendered when it is printed). The requester's ID number
     /// is masked.
     pub fn certificate(&self, cert: &Certificate) -> Result<Picture, tickets::RenderError> {
-        let raster =
-            tickets::render_raster(&certificate_layout(cert), PaperWidth::Mm80, &self.fonts)?;
-        Ok(raster_picture(&raster, 1))
+        certificate_picture(cert, &self.fonts)
     }
+}
+
+/// A QR code, black on white, drawn with `fonts`.
+pub fn qr_picture(payload: &str, fonts: &tickets::Fonts) -> Result<Picture, tickets::RenderError> {
+    let block = Block::Qr {
+        payload: payload.to_owned(),
+    };
+    let raster = tickets::render_block(&block, PaperWidth::Mm80, fonts)?;
+    Ok(raster_picture(&raster, 1))
+}
+
+/// The certificate preview ([`certificate_layout`]) drawn with `fonts`.
+pub fn certificate_picture(
+    cert: &Certificate,
+    fonts: &tickets::Fonts,
+) -> Result<Picture, tickets::RenderError> {
+    let raster = tickets::render_raster(&certificate_layout(cert), PaperWidth::Mm80, fonts)?;
+    Ok(raster_picture(&raster, 1))
 }
 
 /// The certificate preview's layout.

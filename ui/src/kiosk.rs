@@ -165,7 +165,14 @@ impl State {
             self.form.clear();
             self.focus = 0;
         }
-        self.view = Some(view.clone());
+        // The view is kept for the typing rules only: its picture (a camera frame, a face) is
+        // not kept, and the clone's pixels are zeroed before they are freed.
+        let mut kept = view.clone();
+        if let Some(picture) = kept.picture.take() {
+            let mut rgba = picture.rgba;
+            zeroize::Zeroize::zeroize(&mut rgba);
+        }
+        self.view = Some(kept);
     }
 
     /// Whether every required field of the form has a value.

@@ -212,24 +212,13 @@ impl PictureSource {
     /// as a ticket-width raster; the requester's ID number is masked).
     fn render(&self, fonts: Option<&tickets::Fonts>) -> Result<kiosk_ui::Picture, String> {
         let fonts = fonts.ok_or_else(|| "ticket fonts not loaded".to_owned())?;
-        let raster = match self {
+        match self {
             PictureSource::Document(flows::screen::Document::Certificate(cert)) => {
-                tickets::render_raster(
-                    &crate::screens::certificate_layout(cert),
-                    tickets::PaperWidth::Mm80,
-                    fonts,
-                )
+                crate::screens::certificate_picture(cert, fonts)
             }
-            PictureSource::Qr(payload) => tickets::render_block(
-                &tickets::Block::Qr {
-                    payload: payload.clone(),
-                },
-                tickets::PaperWidth::Mm80,
-                fonts,
-            ),
+            PictureSource::Qr(payload) => crate::screens::qr_picture(payload, fonts),
         }
-        .map_err(|e| e.to_string())?;
-        Ok(crate::screens::raster_picture(&raster, 1))
+        .map_err(|e| e.to_string())
     }
 }
 

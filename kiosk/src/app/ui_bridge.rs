@@ -316,7 +316,14 @@ pub fn show(ui: &KioskUi, view: &View) -> Result<(), UiError> {
             ui.set_elder(view.screen.elder);
         }
     }
-    ui.show(&screen_view(view))
+    let mut shown = screen_view(view);
+    let result = ui.show(&shown);
+    // This copy of the picture (a face, on the camera screens) is zeroed before it is freed;
+    // Slint's own copy inside the window is outside our control.
+    if let Some(picture) = shown.picture.as_mut() {
+        zeroize::Zeroize::zeroize(&mut picture.rgba);
+    }
+    result
 }
 
 /// Reports the UI's touches as actions into `actions`, mapped against the latest view.

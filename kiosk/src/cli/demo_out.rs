@@ -253,8 +253,8 @@ fn picture_for(shot: &journeys::Shot, pictures: &Pictures) -> Result<Option<Pict
     use flows::ScreenId;
     Ok(match shot.screen.id {
         ScreenId::FaceCheck | ScreenId::ScanQr => Some(screens::camera_frame(640, 480)),
-        ScreenId::Preview => match &shot.certificate {
-            Some(c) => Some(
+        ScreenId::Preview => match &shot.screen.document {
+            Some(flows::screen::Document::Certificate(c)) => Some(
                 pictures
                     .certificate(c)
                     .map_err(|e| anyhow!("certificate preview: {e}"))?,
