@@ -32,6 +32,16 @@ use tokio::sync::mpsc;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
+/// The simulators unpaced, the reader ready at once, the stand-in camera, text-mode tickets.
+fn options(dir: PathBuf, camera: StandInCamera) -> RigOptions {
+    let mut options = RigOptions::demo(dir);
+    options.pace = false;
+    options.reader_warmup = Duration::ZERO;
+    options.camera = DemoCamera::StandIn(camera);
+    options.ticket_mode = crate::printing::Mode::Text;
+    options
+}
+
 /// The driver on the simulators, and the touchscreen on this (the test's) thread.
 struct Harness {
     rig: DemoRig,
@@ -49,12 +59,7 @@ impl Harness {
             std::process::id(),
             uuid::Uuid::new_v4().simple()
         ));
-        let mut options = RigOptions::demo(dir.clone());
-        options.pace = false;
-        options.reader_warmup = Duration::ZERO;
-        options.camera = DemoCamera::StandIn(camera);
-        options.ticket_mode = crate::printing::Mode::Text;
-        let rig = DemoRig::start(options).await.unwrap();
+        let rig = DemoRig::start(options(dir.clone(), camera)).await.unwrap();
         let (mut config, parts) = rig.parts().unwrap();
         config.monitor_interval = Duration::from_millis(300);
         config.pin = Some(
@@ -104,6 +109,16 @@ impl Harness {
         assert_eq!(v.screen.id, id, "waiting for {id:?}; at {:#?}", v.screen);
         self.put(v);
         self.shown()
+    }
+
+    /// Every heading and line of the detail sections shown, in Chinese.
+    fn section_texts(&self) -> Vec<String> {
+        self.shown()
+            .sections
+            .iter()
+            .flat_map(|s| std::iter::once(&s.heading).chain(s.lines.iter()))
+            .map(|t| t.zh.clone())
+            .collect()
     }
 
     /// The touchscreen's view model now.
@@ -425,22 +440,7 @@ async fn walk_in_ticket_in_elder_mode_with_large_targets_then_rated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_progress_by_the_receipt_qr_then_back_and_home() {
-    let probe = DemoRig::start({
-        let mut o = RigOptions::demo(std::env::temp_dir().join(format!(
-            "kiosk-ui-flows-probe-{}",
-            uuid::Uuid::new_v4().simple()
-        )));
-        o.pace = false;
-        o.reader_warmup = Duration::ZERO;
-        o.camera = DemoCamera::StandIn(StandInCamera::passing(Duration::ZERO));
-        o
-    })
-    .await
-    .unwrap();
-    let case = probe.central.demo().holders[0].case_numbers[0].clone();
-    let probe_dir = probe.options.state_dir.clone();
-    probe.shutdown().await;
-    let _ = std::fs::remove_dir_all(probe_dir);
+    let case = demo_case_number().await;
     let camera = StandInCamera {
         delay: Duration::from_millis(50),
         fail: None,
@@ -450,14 +450,8 @@ async fn case_progress_by_the_receipt_qr_then_back_and_home() {
     h.choose(3);
     h.at(ScreenId::CaseMethod).await;
     h.press(ButtonId::ScanQr);
-    let progress = h.at(ScreenId::CaseProgress).await;
-    let all: String = progress
-        .sections
-        .iter()
-        .flat_map(|s| std::iter::once(&s.heading).chain(s.lines.iter()))
-        .map(|t| t.zh.clone())
-        .collect::<Vec<_>>()
-        .join("\n");
+    h.at(ScreenId::CaseProgress).await;
+    let all = h.section_texts().join("\n");
     assert!(all.contains(&case), "{all}");
     h.home_and_wiped().await;
     h.stop().await;
@@ -495,15 +489,9 @@ async fn service_guide_browsed_and_the_checklist_printed() {
         })
         .await;
     h.put(printed);
-    let shown = h.shown();
-    let all: Vec<&str> = shown
-        .sections
-        .iter()
-        .flat_map(|s| std::iter::once(&s.heading).chain(s.lines.iter()))
-        .map(|t| t.zh.as_str())
-        .collect();
+    let all = h.section_texts();
     assert!(
-        all.contains(&TextKey::ChecklistPrinted.zh()),
+        all.iter().any(|t| t == TextKey::ChecklistPrinted.zh()),
         "the printed note is on the screen: {all:?}"
     );
     h.press(ButtonId::Done);
@@ -672,11 +660,9 @@ async fn demo_case_number() -> String {
         "kiosk-ui-flows-probe-{}",
         uuid::Uuid::new_v4().simple()
     ));
-    let mut o = RigOptions::demo(dir.clone());
-    o.pace = false;
-    o.reader_warmup = Duration::ZERO;
-    o.camera = DemoCamera::StandIn(StandInCamera::passing(Duration::ZERO));
-    let probe = DemoRig::start(o).await.unwrap();
+    let probe = DemoRig::start(options(dir.clone(), StandInCamera::passing(Duration::ZERO)))
+        .await
+        .unwrap();
     let case = probe.central.demo().holders[0].case_numbers[0].clone();
     probe.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -732,15 +718,9 @@ async fn case_number_typed_on_the_abc_keyboard_then_a_courier_address_in_pinyin(
         .await;
     h.put(updated);
     // The note heads the progress screen, in the citizen's language.
-    let shown = h.shown();
-    let text: Vec<&str> = shown
-        .sections
-        .iter()
-        .flat_map(|s| std::iter::once(&s.heading).chain(s.lines.iter()))
-        .map(|t| t.zh.as_str())
-        .collect();
+    let text = h.section_texts();
     assert!(
-        text.contains(&TextKey::PickupUpdated.zh()),
+        text.iter().any(|t| t == TextKey::PickupUpdated.zh()),
         "pickup updated: {text:?}"
     );
     h.home_and_wiped().await;
