@@ -400,27 +400,12 @@ async fn command(driver: &DriverHandle, rig: Option<&DemoRig>, line: &str) -> Re
         }
         "reader" | "printer" | "central" => {
             let rig = rig.ok_or("simulators run only in the demo")?;
+            let failed = |e: anyhow::Error| format!("{e:#}");
             match word {
-                "reader" => {
-                    let script = kiosk_sim::idcard::Script::parse(rest)
-                        .map_err(|e| e.to_string())?
-                        .ok_or("reader: a command")?;
-                    rig.idcard.run(script).await.map_err(|e| format!("{e:#}"))?;
-                }
-                "printer" => {
-                    let script = kiosk_sim::printer::Script::parse(rest)
-                        .map_err(|e| e.to_string())?
-                        .ok_or("printer: a command")?;
-                    rig.printer
-                        .run(script)
-                        .await
-                        .map_err(|e| format!("{e:#}"))?;
-                }
+                "reader" => rig.reader(rest).await.map_err(failed)?,
+                "printer" => rig.printer(rest).await.map_err(failed)?,
                 _ => {
-                    let cmd = kiosk_sim::central::Command::parse(rest)
-                        .map_err(|e| e.to_string())?
-                        .ok_or("central: a command")?;
-                    for l in rig.central.run(cmd).await.map_err(|e| format!("{e:#}"))? {
+                    for l in rig.central(rest).await.map_err(failed)? {
                         println!("{}", mask_digits(&l));
                     }
                 }

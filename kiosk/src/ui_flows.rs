@@ -254,15 +254,7 @@ impl Harness {
     }
 
     async fn place_card(&self) {
-        self.rig
-            .idcard
-            .run(
-                kiosk_sim::idcard::Script::parse("place resident")
-                    .unwrap()
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
+        self.rig.reader("place resident").await.unwrap();
     }
 
     async fn stop(self) {

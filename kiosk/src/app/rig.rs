@@ -215,6 +215,40 @@ impl DemoRig {
         })
     }
 
+    /// Runs a reader simulator command (`place resident`, `lift`, `unplug`, ...).
+    ///
+    /// # Errors
+    /// The command is not one, or the simulator refused it.
+    pub async fn reader(&self, command: &str) -> anyhow::Result<()> {
+        let script = kiosk_sim::idcard::Script::parse(command)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .context("reader: a command")?;
+        self.idcard.run(script).await
+    }
+
+    /// Runs a ticket-printer simulator command (`paper-out`, `paper-replaced`, ...).
+    ///
+    /// # Errors
+    /// The command is not one, or the simulator refused it.
+    pub async fn printer(&self, command: &str) -> anyhow::Result<()> {
+        let script = kiosk_sim::printer::Script::parse(command)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .context("printer: a command")?;
+        self.printer.run(script).await
+    }
+
+    /// Runs a central simulator command (`outage on`, `latency 500`, `demo`, ...); its output
+    /// lines.
+    ///
+    /// # Errors
+    /// The command is not one, or the simulator refused it.
+    pub async fn central(&self, command: &str) -> anyhow::Result<Vec<String>> {
+        let cmd = kiosk_sim::central::Command::parse(command)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .context("central: a command")?;
+        self.central.run(cmd).await
+    }
+
     /// Stops the simulators.
     pub async fn shutdown(self) {
         self.idcard.shutdown().await;

@@ -117,22 +117,8 @@ async fn doctor_passes_on_the_simulators_and_names_each_fault() {
     );
 
     // Faults: paper out, central down.
-    rig.printer
-        .run(
-            kiosk_sim::printer::Script::parse("paper-out")
-                .unwrap()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    rig.central
-        .run(
-            kiosk_sim::central::Command::parse("outage on")
-                .unwrap()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    rig.printer("paper-out").await.unwrap();
+    rig.central("outage on").await.unwrap();
     let checks = doctor::run(Target::from_config(&config).unwrap()).await;
     assert!(!doctor::all_ok(&checks));
     let printer = find(&checks, "ticket printer");

@@ -92,14 +92,7 @@ async fn records_query_session_prints_the_certificate_and_wipes() {
     at(&driver, ScreenId::Consent).await;
     driver.intent(Intent::Press(ButtonId::Accept)).await;
     at(&driver, ScreenId::PlaceCard).await;
-    rig.idcard
-        .run(
-            kiosk_sim::idcard::Script::parse("place resident")
-                .unwrap()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    rig.reader("place resident").await.unwrap();
     let v = at(&driver, ScreenId::Purpose).await;
     assert!(!v.screen.items.is_empty());
     // The face frame went with the verification and was discarded right after it.
@@ -215,14 +208,7 @@ async fn paper_out_puts_ticket_flows_out_of_service_until_paper_is_replaced() {
     let dir = tempdir("paper");
     let rig = rig(&dir).await;
     let driver = start(&rig).await;
-    rig.printer
-        .run(
-            kiosk_sim::printer::Script::parse("paper-out")
-                .unwrap()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    rig.printer("paper-out").await.unwrap();
     // The monitor sees it: check-in and walk-in are out of service, the guide stays.
     let v = driver
         .wait_for(PATIENCE, |v| !v.screen.items[2].enabled)
@@ -233,14 +219,7 @@ async fn paper_out_puts_ticket_flows_out_of_service_until_paper_is_replaced() {
         "{:#?}",
         v.screen
     );
-    rig.printer
-        .run(
-            kiosk_sim::printer::Script::parse("paper-replaced")
-                .unwrap()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    rig.printer("paper-replaced").await.unwrap();
     let v = driver
         .wait_for(PATIENCE, |v| v.screen.items[2].enabled)
         .await;
@@ -438,14 +417,7 @@ async fn the_screen_shows_the_camera_preview_then_the_certificate_preview() {
     assert!(v.picture.is_none());
     driver.intent(Intent::Press(ButtonId::Accept)).await;
     at(&driver, ScreenId::PlaceCard).await;
-    rig.idcard
-        .run(
-            kiosk_sim::idcard::Script::parse("place resident")
-                .unwrap()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    rig.reader("place resident").await.unwrap();
     let started = std::time::Instant::now();
     let (frames, v) = camera_frames(&driver, ScreenId::FaceCheck, |v| {
         v.screen.id == ScreenId::Purpose && !v.screen.busy
@@ -625,14 +597,7 @@ async fn the_face_pipeline_feeds_the_camera_preview() {
     at(&driver, ScreenId::Consent).await;
     driver.intent(Intent::Press(ButtonId::Accept)).await;
     at(&driver, ScreenId::PlaceCard).await;
-    rig.idcard
-        .run(
-            kiosk_sim::idcard::Script::parse("place resident")
-                .unwrap()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    rig.reader("place resident").await.unwrap();
     let started = std::time::Instant::now();
     let (frames, v) = camera_frames(&driver, ScreenId::FaceCheck, |v| {
         matches!(v.screen.id, ScreenId::Purpose | ScreenId::FaceFailed) && !v.screen.busy
