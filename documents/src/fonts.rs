@@ -69,9 +69,12 @@ pub enum FontError {
     },
 }
 
+/// A font file's bytes, shared (the same type krilla keeps them as).
+pub type FontData = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 /// One loaded face: its bytes for measuring and the PDF font made from them.
 struct Face {
-    data: Arc<Vec<u8>>,
+    data: FontData,
     index: u32,
     pdf: PdfFont,
 }
@@ -92,13 +95,13 @@ impl std::fmt::Debug for Fonts {
 impl Fonts {
     /// Reads the configured font files (a file named twice is read once).
     pub fn load(config: &FontConfig) -> Result<Fonts, FontError> {
-        let mut files: Vec<(PathBuf, Arc<Vec<u8>>)> = Vec::new();
+        let mut files: Vec<(PathBuf, FontData)> = Vec::new();
         let mut faces = Vec::new();
         for source in std::iter::once(&config.primary).chain(&config.fallbacks) {
             let data = match files.iter().find(|(path, _)| *path == source.path) {
                 Some((_, data)) => Arc::clone(data),
                 None => {
-                    let data = Arc::new(read(&source.path)?);
+                    let data: FontData = Arc::new(read(&source.path)?);
                     files.push((source.path.clone(), Arc::clone(&data)));
                     data
                 }
@@ -126,6 +129,17 @@ impl Fonts {
         (!faces.is_empty()).then_some(Fonts { faces })
     }
 
+    /// Builds the fonts from file bytes another part of the program already holds (the kiosk
+    /// shares one CJK collection between tickets and certificates): `(file bytes, face index)`,
+    /// primary first; `None` if a face does not parse or the list is empty.
+    pub fn from_shared(faces: Vec<(FontData, u32)>) -> Option<Fonts> {
+        let faces = faces
+            .into_iter()
+            .map(|(data, index)| face(data, index))
+            .collect::<Option<Vec<_>>>()?;
+        (!faces.is_empty()).then_some(Fonts { faces })
+    }
+
     /// The characters of `text` that no face covers (controls and spaces are never missing).
     pub fn missing(&self, text: &str) -> Vec<char> {
         let shaper = self.shaper();
@@ -141,7 +155,8 @@ impl Fonts {
             .iter()
             .filter_map(|face| {
                 let font =
-                    ab_glyph::FontRef::try_from_slice_and_index(&face.data, face.index).ok()?;
+                    ab_glyph::FontRef::try_from_slice_and_index((*face.data).as_ref(), face.index)
+                        .ok()?;
                 let upem = font.units_per_em().filter(|u| *u > 0.0)?;
                 Some(MeasureFace {
                     font,
@@ -161,8 +176,8 @@ fn read(path: &Path) -> Result<Vec<u8>, FontError> {
     })
 }
 
-fn face(data: Arc<Vec<u8>>, index: u32) -> Option<Face> {
-    let font = ab_glyph::FontRef::try_from_slice_and_index(&data, index).ok()?;
+fn face(data: FontData, index: u32) -> Option<Face> {
+    let font = ab_glyph::FontRef::try_from_slice_and_index((*data).as_ref(), index).ok()?;
     font.units_per_em().filter(|u| *u > 0.0)?;
     let pdf = PdfFont::new(krilla::Data::from(Arc::clone(&data)), index)?;
     Some(Face { data, index, pdf })

@@ -2,7 +2,7 @@
 //! normal-size text, and a CJK outline face (Noto Sans CJK by default) for larger text and for
 //! every character the bitmap font lacks (堃, 䶮, 𠮷, ·, ￥, ...).
 
-use ab_glyph::{Font, FontRef, FontVec};
+use ab_glyph::{Font, FontArc, FontRef, FontVec};
 use std::path::PathBuf;
 use u8g2_fonts::{FontRenderer, fonts::u8g2_font_wqy16_t_gb2312};
 
@@ -58,9 +58,20 @@ pub enum FontError {
 
 /// The loaded fonts.
 pub struct Fonts {
-    outline: FontVec,
+    /// Shared: the kiosk hands the same parsed file to the PDF renderer ([`Fonts::outline_font`]).
+    outline: FontArc,
     face_index: u32,
     bitmap: FontRenderer,
+}
+
+/// The bytes of a shared outline font.
+struct SharedData(FontArc);
+
+impl AsRef<[u8]> for SharedData {
+    fn as_ref(&self) -> &[u8] {
+        // FontVec's data: the file as read (`Fonts::from_bytes`), never a custom `Font`.
+        self.0.font_data()
+    }
 }
 
 impl std::fmt::Debug for Fonts {
@@ -115,12 +126,18 @@ impl Fonts {
                 (None, false) => first_parsing?,
             }
         };
-        let outline = FontVec::try_from_vec_and_index(data, index).ok()?;
+        let outline = FontArc::new(FontVec::try_from_vec_and_index(data, index).ok()?);
         Some(Fonts {
             outline,
             face_index: index,
             bitmap: FontRenderer::new::<u8g2_font_wqy16_t_gb2312>(),
         })
+    }
+
+    /// The outline font file's bytes (the whole file of a collection), shared without a copy, so
+    /// another renderer (the certificate's PDF fonts) can use the same 20 MB CJK collection.
+    pub fn shared_data(&self) -> std::sync::Arc<dyn AsRef<[u8]> + Send + Sync> {
+        std::sync::Arc::new(SharedData(self.outline.clone()))
     }
 
     /// The face of the collection in use.
@@ -133,7 +150,7 @@ impl Fonts {
         self.outline.glyph_id(c).0 != 0
     }
 
-    pub(crate) fn outline(&self) -> &FontVec {
+    pub(crate) fn outline(&self) -> &FontArc {
         &self.outline
     }
 

@@ -325,3 +325,18 @@ fn a_runaway_layout_is_refused_not_rendered() {
         Err(tickets::RenderError::TooTall)
     ));
 }
+
+#[test]
+fn the_outline_file_is_shared_not_copied() {
+    let fonts = Fonts::load_default().unwrap();
+    let a = fonts.shared_data();
+    let b = fonts.shared_data();
+    let (a, b): (&[u8], &[u8]) = ((*a).as_ref(), (*b).as_ref());
+    // The whole file, once: both views point at the same bytes.
+    assert_eq!(a.as_ptr(), b.as_ptr());
+    let on_disk = std::fs::metadata(tickets::fonts::DEFAULT_CJK_FONT_PATH)
+        .unwrap()
+        .len();
+    assert_eq!(a.len() as u64, on_disk);
+    assert!(a.starts_with(b"ttcf"), "a collection");
+}

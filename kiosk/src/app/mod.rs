@@ -110,6 +110,7 @@ pub fn from_config(config: &Config) -> anyhow::Result<(DriverConfig, Parts)> {
         (None, None) => anyhow::bail!("devices.a4: no target"),
     };
     let (mode, profile) = ticket_profile(config);
+    let (ticket_fonts, pdf_fonts) = printers::load_fonts();
     let printers = printers::Printers::new(
         escpos::driver::Endpoint::parse(
             &f.devices.ticket_printer.endpoint,
@@ -121,8 +122,8 @@ pub fn from_config(config: &Config) -> anyhow::Result<(DriverConfig, Parts)> {
             kiosk_id: f.kiosk.id.clone(),
             mode,
             profile,
-            ticket_fonts: tickets::Fonts::load_default().ok(),
-            pdf_fonts: documents::fonts::Fonts::load_default().ok(),
+            ticket_fonts,
+            pdf_fonts,
         },
     );
     let detector = ::camera::detector_from_model(f.devices.camera.yunet_model.as_deref())

@@ -48,6 +48,31 @@ pub struct PrintSetup {
     pub pdf_fonts: Option<documents::fonts::Fonts>,
 }
 
+/// The ticket and certificate fonts, with the CJK collection both use (20 MB) read once: the
+/// certificate's faces are made from the ticket font's bytes when they name the same file.
+/// Either is `None` (with a warning) when it cannot be loaded.
+pub fn load_fonts() -> (Option<tickets::Fonts>, Option<documents::fonts::Fonts>) {
+    let ticket = tickets::Fonts::load_default()
+        .map_err(|e| tracing::warn!(error = %e, "ticket fonts missing: tickets will fail"))
+        .ok();
+    let shared = ticket
+        .as_ref()
+        .filter(|_| documents::fonts::DEFAULT_FONT_PATH == tickets::fonts::DEFAULT_CJK_FONT_PATH)
+        .and_then(|t| {
+            documents::fonts::Fonts::from_shared(vec![(
+                t.shared_data(),
+                documents::fonts::DEFAULT_FONT_INDEX,
+            )])
+        });
+    let pdf = match shared {
+        Some(fonts) => Some(fonts),
+        None => documents::fonts::Fonts::load_default()
+            .map_err(|e| tracing::warn!(error = %e, "certificate fonts missing"))
+            .ok(),
+    };
+    (ticket, pdf)
+}
+
 /// A print that completed, with the time spent on the wire and in the printer (for benches).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Printed {

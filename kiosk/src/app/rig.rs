@@ -147,12 +147,7 @@ impl DemoRig {
             ))
             .context("central client")?,
         );
-        let ticket_fonts = tickets::Fonts::load_default()
-            .map_err(|e| tracing::warn!(error = %e, "ticket fonts missing: tickets will fail"))
-            .ok();
-        let pdf_fonts = documents::fonts::Fonts::load_default()
-            .map_err(|e| tracing::warn!(error = %e, "certificate fonts missing"))
-            .ok();
+        let (ticket_fonts, pdf_fonts) = super::printers::load_fonts();
         let printers = Printers::new(
             escpos::driver::Endpoint::parse(&self.printer.device(), 57_600),
             A4Target::PdfDir(self.pdf_dir()),

@@ -1,0 +1,732 @@
+//! The kiosk process's memory as it runs in a hall: the release `kiosk --config FILE` on its text
+//! console (no display), its devices separate `kiosk-sim` processes (central on loopback HTTP, the
+//! ID-card reader and the ticket printer on pseudo-terminals), the camera a recording of the
+//! simulator's cooperative citizen (`kiosk-sim camera --video`) judged by the real face pipeline
+//! (YuNet). The bench plays citizens through the console: records sessions (consent, card, face
+//! check, purpose, units, certificate printed as PDF, card taken), back to back, so the camera
+//! runs in nearly every second of the measurement.
+//!
+//! The camera source is opened afresh for every face check, so each check plays the recording
+//! from its first frame: the recording loops once per check. A video file is read as fast as it
+//! decodes (not at the camera's 15 fps), so the pipeline runs flat out: a worst case for CPU and
+//! frame churn.
+//!
+//! The kiosk's `VmRSS` and `VmHWM` (`/proc/PID/status`) are sampled every 100 ms. Reported: the
+//! peak (`VmHWM`), the steady RSS (median of the last half of the samples) against the budget of
+//! 120 MB, and the largest mappings (`/proc/PID/smaps`, by mapping name) at the end.
+//!
+//! Needs the release binaries (`cargo build --release -p kiosk -p kiosk-sim --bins`), the face
+//! photos (`KIOSK_FACE_PHOTOS`, else `scripts/fetch-face-data` is run) and the YuNet model
+//! (`KIOSK_YUNET_MODEL`, else `/work/shared/models/yunet_120x160.onnx` or
+//! `../shared/models/yunet_120x160.onnx` beside the checkout). `SESSIONS` (default 60) sets the
+//! number of sessions; `FACE_ONLY=1` ends each session once the face check has passed (no
+//! certificate: the camera's share alone); `MEMORY_KIOSK_WRAPPER` runs the kiosk under a tool
+//! (`heaptrack -o FILE`, a namespace wrapper). Exits non-zero when the budget is exceeded or a
+//! session goes wrong.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a bench fails loudly"
+)]
+
+#[path = "common/heap.rs"]
+mod heap;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The budget for the kiosk process's steady RSS.
+const BUDGET_MB: f64 = 120.0;
+/// The longest one step may take (a face check, a central call, a print).
+const STEP: Duration = Duration::from_secs(30);
+/// The RSS sampling interval.
+const SAMPLE: Duration = Duration::from_millis(100);
+/// The challenges the recorded citizen performs and the kiosk is configured to ask.
+const CHALLENGES: &str = "turn-left,blink";
+
+/// `target/release`, where this bench and the binaries it runs are.
+fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/release/deps/memory-HASH -> target/release
+    exe.parent().and_then(Path::parent).unwrap().to_owned()
+}
+
+fn bin(name: &str) -> PathBuf {
+    let path = bin_dir().join(name);
+    if !path.exists() {
+        eprintln!(
+            "memory: {} not built: run `cargo build --release -p kiosk -p kiosk-sim --bins` first",
+            path.display()
+        );
+        std::process::exit(2);
+    }
+    path
+}
+
+/// The workspace root (the kiosk package's parent).
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// The folder with `obama.jpg`: `KIOSK_FACE_PHOTOS`, else what `scripts/fetch-face-data` prints.
+fn photos() -> PathBuf {
+    if let Some(p) = std::env::var_os("KIOSK_FACE_PHOTOS").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let out = Command::new(workspace().join("scripts/fetch-face-data"))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("scripts/fetch-face-data");
+    assert!(out.status.success(), "scripts/fetch-face-data failed");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// The YuNet model: `KIOSK_YUNET_MODEL`, else the shared models folder.
+fn yunet() -> PathBuf {
+    if let Some(p) = std::env::var_os("KIOSK_YUNET_MODEL").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let candidates = [
+        PathBuf::from("/work/shared/models/yunet_120x160.onnx"),
+        workspace().join("../shared/models/yunet_120x160.onnx"),
+    ];
+    candidates
+        .into_iter()
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            eprintln!("memory: no YuNet model: set KIOSK_YUNET_MODEL");
+            std::process::exit(2);
+        })
+}
+
+/// A child process, killed (and reaped) on drop; stdout lines arrive on a channel, stderr is
+/// drained (its last lines kept for a failure message).
+struct Proc {
+    name: &'static str,
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    stderr: Arc<Mutex<Vec<String>>>,
+}
+
+impl Proc {
+    fn spawn(name: &'static str, mut command: Command) -> Proc {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let (tx, lines) = channel();
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        pump(child.stdout.take().unwrap(), None, Some(tx));
+        pump(
+            child.stderr.take().unwrap(),
+            Some(Arc::clone(&stderr)),
+            None,
+        );
+        Proc {
+            name,
+            stdin: child.stdin.take().unwrap(),
+            child,
+            lines,
+            stderr,
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn send(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}")
+            .and_then(|()| self.stdin.flush())
+            .unwrap_or_else(|e| panic!("{}: cannot write: {e}", self.name));
+    }
+
+    fn next_line(&self) -> String {
+        match self.lines.recv_timeout(STEP) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("{}: no output within {STEP:?}{}", self.name, self.tail())
+            }
+            Err(RecvTimeoutError::Disconnected) => panic!("{}: exited{}", self.name, self.tail()),
+        }
+    }
+
+    /// A `kiosk-sim` script command, answered `OK ...`.
+    fn command(&mut self, command: &str) {
+        self.send(command);
+        loop {
+            let line = self.next_line();
+            assert!(
+                !line.starts_with("ERR"),
+                "{} refused {command:?}: {line}",
+                self.name
+            );
+            if line.starts_with("OK") {
+                return;
+            }
+        }
+    }
+
+    fn tail(&self) -> String {
+        let lines = self.stderr.lock().unwrap();
+        let from = lines.len().saturating_sub(20);
+        format!("; stderr ends:\n{}", lines[from..].join("\n"))
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads `from` line by line on a thread: onto `tx`, and the last 200 into `kept`.
+fn pump(
+    from: impl Read + Send + 'static,
+    kept: Option<Arc<Mutex<Vec<String>>>>,
+    tx: Option<Sender<String>>,
+) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines() {
+            let Ok(line) = line else { break };
+            if let Some(kept) = &kept {
+                let mut kept = kept.lock().unwrap();
+                if kept.len() >= 200 {
+                    kept.remove(0);
+                }
+                kept.push(line.clone());
+            }
+            if let Some(tx) = &tx
+                && tx.send(line).is_err()
+            {
+                break;
+            }
+        }
+    });
+}
+
+/// A `kiosk-sim DEVICE ARGS` process and the endpoint its first line names.
+fn sim(name: &'static str, args: &[&str]) -> (Proc, String) {
+    let mut command = Command::new(bin("kiosk-sim"));
+    command.args(args);
+    let p = Proc::spawn(name, command);
+    let first = p.next_line();
+    let endpoint = first
+        .strip_prefix("PTY ")
+        .or_else(|| first.strip_prefix("HTTP "))
+        .unwrap_or_else(|| panic!("{name}: unexpected first line {first:?}"))
+        .to_owned();
+    (p, endpoint)
+}
+
+/// One screen the console printed: `== Id: title`, then its lines up to an empty line.
+#[derive(Debug, Clone)]
+struct Screen {
+    id: String,
+    header: String,
+    lines: Vec<String>,
+}
+
+impl Screen {
+    fn busy(&self) -> bool {
+        self.header.contains(" (…)")
+    }
+
+    fn starting(&self) -> bool {
+        self.header.ends_with(" (starting)")
+    }
+
+    fn items(&self) -> impl Iterator<Item = &str> {
+        self.lines
+            .iter()
+            .map(|l| l.trim_start())
+            .filter(|l| l.starts_with('['))
+    }
+
+    /// The index of button `{id}` on the buttons line `(0) label {Id}  (1) ...`, if shown.
+    fn button(&self, id: &str) -> Option<usize> {
+        let needle = format!("{{{id}}}");
+        self.lines
+            .iter()
+            .filter(|l| l.trim_start().starts_with("(0) "))
+            .flat_map(|l| l.split("  "))
+            .find(|part| part.trim_end().ends_with(&needle))
+            .and_then(|part| part.trim_start().strip_prefix('('))
+            .and_then(|rest| rest.split_once(')'))
+            .and_then(|(n, _)| n.parse().ok())
+    }
+}
+
+/// The kiosk and its console.
+struct Kiosk {
+    proc: Proc,
+    pending: Option<String>,
+}
+
+impl Kiosk {
+    /// The next complete screen (a header, its lines, an empty line or the next header).
+    fn next_screen(&mut self) -> Screen {
+        let header = match self.pending.take() {
+            Some(h) => h,
+            None => loop {
+                let line = self.proc.next_line();
+                if line.starts_with("== ") {
+                    break line;
+                }
+            },
+        };
+        let id = header
+            .trim_start_matches("== ")
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let mut lines = Vec::new();
+        loop {
+            let line = self.proc.next_line();
+            if line.starts_with("== ") {
+                self.pending = Some(line);
+                break;
+            }
+            if line.is_empty() {
+                break;
+            }
+            lines.push(line);
+        }
+        Screen { id, header, lines }
+    }
+
+    /// The next settled screen among `ids`, within [`STEP`].
+    fn at_any(&mut self, ids: &[&str]) -> Screen {
+        let deadline = Instant::now() + STEP;
+        let mut seen = Vec::new();
+        loop {
+            assert!(
+                Instant::now() < deadline,
+                "waiting for {ids:?}: screens seen {seen:?}{}",
+                self.proc.tail()
+            );
+            let s = self.next_screen();
+            if ids.contains(&s.id.as_str()) && !s.busy() {
+                return s;
+            }
+            assert!(
+                !matches!(s.id.as_str(), "Fault" | "NoRecord"),
+                "waiting for {ids:?}, the kiosk showed {s:#?}{}",
+                self.proc.tail()
+            );
+            seen.push(s.id);
+        }
+    }
+
+    fn at(&mut self, id: &str) -> Screen {
+        self.at_any(&[id])
+    }
+
+    fn press(&mut self, s: &Screen, button: &str) {
+        let i = s
+            .button(button)
+            .unwrap_or_else(|| panic!("no button {{{button}}} on {s:#?}"));
+        self.proc.send(&format!("press {i}"));
+    }
+}
+
+/// `VmRSS` samples of one process, every [`SAMPLE`], on a thread until stopped.
+struct Sampler {
+    stop: Arc<AtomicBool>,
+    samples: Arc<Mutex<Vec<(Duration, u64)>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Sampler {
+    fn start(pid: u32) -> Sampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let samples = Arc::new(Mutex::new(Vec::new()));
+        let thread = {
+            let (stop, samples) = (Arc::clone(&stop), Arc::clone(&samples));
+            std::thread::spawn(move || {
+                let t0 = Instant::now();
+                let pid = pid.to_string();
+                while !stop.load(Ordering::Relaxed) {
+                    let (rss, _) = heap::proc_status(&pid);
+                    if rss > 0 {
+                        samples.lock().unwrap().push((t0.elapsed(), rss));
+                    }
+                    std::thread::sleep(SAMPLE);
+                }
+            })
+        };
+        Sampler {
+            stop,
+            samples,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops it; the samples in KB.
+    fn finish(mut self) -> Vec<(Duration, u64)> {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        std::mem::take(&mut *self.samples.lock().unwrap())
+    }
+}
+
+/// Resident KB by mapping (`/proc/PID/smaps`): a file's name, `[heap]`, `[stack]`, or
+/// `[anon]` for anonymous memory (malloc's thread arenas and large blocks, thread stacks); and
+/// the resident KB of the largest single anonymous regions (a large block malloc mapped on its
+/// own shows as one region of its size).
+fn smaps_by_mapping(pid: u32) -> (Vec<(String, u64)>, Vec<u64>) {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut by: BTreeMap<String, u64> = BTreeMap::new();
+    let mut regions = Vec::new();
+    let mut current = String::new();
+    for line in smaps.lines() {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or_default();
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            // addr perms offset dev inode [path]
+            let path = words.nth(4).unwrap_or_default();
+            current = if path.is_empty() {
+                "[anon]".to_owned()
+            } else {
+                Path::new(path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .filter(|_| !path.starts_with('['))
+                    .unwrap_or_else(|| path.to_owned())
+            };
+        } else if first == "Rss:" {
+            let kb: u64 = words.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            *by.entry(current.clone()).or_default() += kb;
+            if current == "[anon]" {
+                regions.push(kb);
+            }
+        }
+    }
+    let mut out: Vec<(String, u64)> = by.into_iter().collect();
+    out.sort_by_key(|(_, kb)| std::cmp::Reverse(*kb));
+    regions.sort_unstable_by_key(|kb| std::cmp::Reverse(*kb));
+    regions.truncate(6);
+    (out, regions)
+}
+
+/// `Rss`, `Pss`, `Anonymous` and the file-backed share (`/proc/PID/smaps_rollup`), KB.
+fn smaps_rollup(pid: u32) -> String {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    let field = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let rss = field("Rss:");
+    let anon = field("Anonymous:");
+    format!(
+        "Rss {:.1} MB = anonymous {:.1} MB + file-backed {:.1} MB (Pss {:.1} MB)",
+        heap::mb_kb(rss),
+        heap::mb_kb(anon),
+        heap::mb_kb(rss.saturating_sub(anon)),
+        heap::mb_kb(field("Pss:")),
+    )
+}
+
+fn threads(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// How one session went.
+#[derive(Debug, Default)]
+struct Tally {
+    certificates: usize,
+    face_failures: usize,
+}
+
+/// One records session: 权属查询, consent, card, face check (retried after a failure),
+/// purpose, units, a unit, certificate, print, card taken; with `face_only`, the citizen leaves
+/// (home) once the face check has passed.
+fn session(kiosk: &mut Kiosk, reader: &mut Proc, tally: &mut Tally, face_only: bool) {
+    kiosk.proc.send("start 0");
+    let s = kiosk.at("RecordsKind");
+    kiosk.press(&s, "OwnershipQuery");
+    let s = kiosk.at("Consent");
+    kiosk.press(&s, "Accept");
+    kiosk.at("PlaceCard");
+    reader.command("place resident");
+    loop {
+        let s = kiosk.at_any(&["Purpose", "FaceFailed"]);
+        if s.id == "Purpose" {
+            break;
+        }
+        tally.face_failures += 1;
+        match s.button("Retry") {
+            Some(i) => kiosk.proc.send(&format!("press {i}")),
+            None => {
+                // Attempts used up: the session ends at the staffed window.
+                kiosk.proc.send("home");
+                kiosk.at("Idle");
+                reader.command("lift");
+                return;
+            }
+        }
+    }
+    if face_only {
+        kiosk.proc.send("home");
+        kiosk.at("Idle");
+        reader.command("lift");
+        std::thread::sleep(Duration::from_millis(300));
+        return;
+    }
+    kiosk.proc.send("select 1");
+    kiosk.at("Units");
+    kiosk.proc.send("select 0");
+    let s = kiosk.at("UnitDetail");
+    kiosk.press(&s, "Certificate");
+    let s = kiosk.at("Preview");
+    kiosk.press(&s, "Print");
+    kiosk.at("TakeCertificate");
+    tally.certificates += 1;
+    // The citizen takes the card: the session ends.
+    reader.command("lift");
+    kiosk.at("Idle");
+    // The reader polls every 250 ms: let it see the card gone before the next citizen's card.
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+fn median(mut v: Vec<u64>) -> u64 {
+    v.sort_unstable();
+    v.get(v.len() / 2).copied().unwrap_or(0)
+}
+
+fn main() {
+    let sessions: usize = std::env::var("SESSIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let face_only = std::env::var("FACE_ONLY").is_ok_and(|v| v == "1");
+    let dir = std::env::temp_dir().join(format!("kiosk-bench-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (photos, model) = (photos(), yunet());
+
+    // The devices, each its own process.
+    let (central, central_url) = sim("kiosk-sim central", &["central", "--seed", "1"]);
+    let (mut reader, reader_port) = sim("kiosk-sim idcard", &["idcard", "--no-pace"]);
+    let tickets = dir.join("tickets");
+    let (printer, printer_port) = sim(
+        "kiosk-sim printer",
+        &["printer", "--no-pace", "--out", tickets.to_str().unwrap()],
+    );
+
+    // The camera: the cooperative citizen, recorded.
+    let video = dir.join("citizen.avi");
+    let out = Command::new(bin("kiosk-sim"))
+        .args(["camera", "--photo"])
+        .arg(photos.join("obama.jpg"))
+        .args(["--scenario", "cooperative", "--challenges", CHALLENGES])
+        .args(["--seconds", "6", "--model"])
+        .arg(&model)
+        .arg("--video")
+        .arg(&video)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "kiosk-sim camera: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    std::fs::write(dir.join("signing.key"), "demo-key").unwrap();
+    let challenges: Vec<String> = CHALLENGES.split(',').map(|c| format!("{c:?}")).collect();
+    let config = format!(
+        r#"[kiosk]
+id = "demo-kiosk"
+hall = "北京市朝阳区不动产登记中心"
+staffed_window = "1"
+
+[devices.reader]
+port = "{reader_port}"
+
+[devices.camera]
+source = "video:{video}"
+yunet_model = "{model}"
+challenges = [{challenges}]
+
+[devices.ticket_printer]
+endpoint = "{printer_port}"
+
+[devices.a4]
+pdf_dir = "pdf"
+
+[central]
+url = "{central_url}"
+key_file = "signing.key"
+
+[store]
+state_dir = "state"
+
+[maintenance]
+pin_hash = "{pin}"
+"#,
+        video = video.display(),
+        model = model.display(),
+        challenges = challenges.join(", "),
+        pin = kiosk::app::rig::DEMO_PIN_HASH,
+    );
+    let config_file = dir.join("kiosk.toml");
+    std::fs::write(&config_file, config).unwrap();
+
+    // The kiosk on its text console; `MEMORY_KIOSK_WRAPPER` (e.g. `heaptrack -o FILE`) runs it
+    // under a profiler (the figures are then the profiler's process).
+    let wrapper = std::env::var("MEMORY_KIOSK_WRAPPER").unwrap_or_default();
+    let mut words = wrapper.split_whitespace();
+    let mut command = match words.next() {
+        Some(tool) => {
+            let mut c = Command::new(tool);
+            c.args(words).arg(bin("kiosk"));
+            c
+        }
+        None => Command::new(bin("kiosk")),
+    };
+    command
+        .arg("--config")
+        .arg(&config_file)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("SLINT_BACKEND")
+        .env("RUST_LOG", "warn");
+    let started = Instant::now();
+    let proc = Proc::spawn("kiosk", command);
+    let pid = proc.pid();
+    let sampler = Sampler::start(pid);
+    let mut kiosk = Kiosk {
+        proc,
+        pending: None,
+    };
+    loop {
+        let s = kiosk.at("Idle");
+        if !s.starting() && s.items().count() == 6 && s.items().all(|i| !i.contains("(x)")) {
+            break;
+        }
+    }
+    let ready = started.elapsed();
+    let (idle_rss, _) = heap::proc_status(&pid.to_string());
+    println!(
+        "kiosk ready in {:.1} s: RSS {:.1} MB at idle, {} threads",
+        ready.as_secs_f64(),
+        heap::mb_kb(idle_rss),
+        threads(pid)
+    );
+
+    let mut tally = Tally::default();
+    let t0 = Instant::now();
+    for i in 1..=sessions {
+        session(&mut kiosk, &mut reader, &mut tally, face_only);
+        if i % 10 == 0 || i == sessions {
+            let (rss, hwm) = heap::proc_status(&pid.to_string());
+            println!(
+                "  {i:>4} sessions ({:.0} s): RSS {:.1} MB, VmHWM {:.1} MB, {} threads",
+                t0.elapsed().as_secs_f64(),
+                heap::mb_kb(rss),
+                heap::mb_kb(hwm),
+                threads(pid)
+            );
+        }
+    }
+    let run = t0.elapsed();
+    let (_, hwm) = heap::proc_status(&pid.to_string());
+    let rollup = smaps_rollup(pid);
+    let (mappings, regions) = smaps_by_mapping(pid);
+    let samples = sampler.finish();
+    let sims: Vec<String> = [
+        (&central, "central"),
+        (&reader, "idcard"),
+        (&printer, "printer"),
+    ]
+    .iter()
+    .map(|(p, n)| {
+        format!(
+            "{n} {:.1} MB",
+            heap::mb_kb(heap::proc_status(&p.pid().to_string()).0)
+        )
+    })
+    .collect();
+
+    kiosk.proc.send("quit");
+    drop(kiosk);
+    drop((central, reader, printer));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Steady: the median of the samples taken in the last half of the sessions.
+    let from = ready + run / 2;
+    let mut last_half: Vec<u64> = samples
+        .iter()
+        .filter(|(t, _)| *t >= from)
+        .map(|(_, kb)| *kb)
+        .collect();
+    if last_half.is_empty() {
+        // No sessions: the RSS at the end.
+        last_half.extend(samples.last().map(|(_, kb)| *kb));
+    }
+    let steady = heap::mb_kb(median(last_half.clone()));
+    let peak = heap::mb_kb(hwm);
+    println!(
+        "{} sessions{} in {:.0} s ({:.1} s each): {} certificates, {} failed face checks; {} RSS \
+         samples every {} ms",
+        sessions,
+        if face_only { " (face check only)" } else { "" },
+        run.as_secs_f64(),
+        run.as_secs_f64() / sessions.max(1) as f64,
+        tally.certificates,
+        tally.face_failures,
+        samples.len(),
+        SAMPLE.as_millis()
+    );
+    println!("at the end: {rollup}");
+    let top: Vec<String> = mappings
+        .iter()
+        .take(10)
+        .map(|(n, kb)| format!("{n} {:.1}", heap::mb_kb(*kb)))
+        .collect();
+    println!("largest mappings (resident MB): {}", top.join(", "));
+    let regions: Vec<String> = regions
+        .iter()
+        .map(|kb| format!("{:.1}", heap::mb_kb(*kb)))
+        .collect();
+    println!(
+        "largest anonymous regions (resident MB): {}",
+        regions.join(", ")
+    );
+    println!("the simulators (not the kiosk): {}", sims.join(", "));
+    let within = steady <= BUDGET_MB;
+    println!(
+        "kiosk process memory with the camera running: steady RSS {steady:.1} MB (median of \
+         the last half, {} samples), peak {peak:.1} MB (VmHWM, {}); budget {BUDGET_MB:.0} MB {}",
+        last_half.len(),
+        if peak <= BUDGET_MB { "within" } else { "above" },
+        if within { "OK" } else { "OVER BUDGET" }
+    );
+    if !within || (tally.certificates == 0 && !face_only && sessions > 0) {
+        std::process::exit(1);
+    }
+}
