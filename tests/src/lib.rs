@@ -6,6 +6,7 @@
 //! integration tests only).
 #![allow(clippy::panic, reason = "test helpers fail the test loudly")]
 
+pub mod console;
 pub mod contract;
 
 use std::io::{BufRead, BufReader, Write};

@@ -30,45 +30,21 @@
     reason = "a bench fails loudly"
 )]
 
-#[path = "common/heap.rs"]
+#[path = "../../kiosk/benches/common/heap.rs"]
 mod heap;
 
+use kiosk_e2e::console::{Hall, Kiosk, Proc};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The budget for the kiosk process's steady RSS.
 const BUDGET_MB: f64 = 120.0;
-/// The longest one step may take (a face check, a central call, a print).
-const STEP: Duration = Duration::from_secs(30);
 /// The RSS sampling interval.
 const SAMPLE: Duration = Duration::from_millis(100);
-/// The challenges the recorded citizen performs and the kiosk is configured to ask.
-const CHALLENGES: &str = "turn-left,blink";
-
-/// `target/release`, where this bench and the binaries it runs are.
-fn bin_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    // target/release/deps/memory-HASH -> target/release
-    exe.parent().and_then(Path::parent).unwrap().to_owned()
-}
-
-fn bin(name: &str) -> PathBuf {
-    let path = bin_dir().join(name);
-    if !path.exists() {
-        eprintln!(
-            "memory: {} not built: run `cargo build --release -p kiosk -p kiosk-sim --bins` first",
-            path.display()
-        );
-        std::process::exit(2);
-    }
-    path
-}
 
 /// The workspace root (the kiosk package's parent).
 fn workspace() -> PathBuf {
@@ -107,242 +83,6 @@ fn yunet() -> PathBuf {
             eprintln!("memory: no YuNet model: set KIOSK_YUNET_MODEL");
             std::process::exit(2);
         })
-}
-
-/// A child process, killed (and reaped) on drop; stdout lines arrive on a channel, stderr is
-/// drained (its last lines kept for a failure message).
-struct Proc {
-    name: &'static str,
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    stderr: Arc<Mutex<Vec<String>>>,
-}
-
-impl Proc {
-    fn spawn(name: &'static str, mut command: Command) -> Proc {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-        let (tx, lines) = channel();
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        pump(child.stdout.take().unwrap(), None, Some(tx));
-        pump(
-            child.stderr.take().unwrap(),
-            Some(Arc::clone(&stderr)),
-            None,
-        );
-        Proc {
-            name,
-            stdin: child.stdin.take().unwrap(),
-            child,
-            lines,
-            stderr,
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn send(&mut self, line: &str) {
-        writeln!(self.stdin, "{line}")
-            .and_then(|()| self.stdin.flush())
-            .unwrap_or_else(|e| panic!("{}: cannot write: {e}", self.name));
-    }
-
-    fn next_line(&self) -> String {
-        match self.lines.recv_timeout(STEP) {
-            Ok(line) => line,
-            Err(RecvTimeoutError::Timeout) => {
-                panic!("{}: no output within {STEP:?}{}", self.name, self.tail())
-            }
-            Err(RecvTimeoutError::Disconnected) => panic!("{}: exited{}", self.name, self.tail()),
-        }
-    }
-
-    /// A `kiosk-sim` script command, answered `OK ...`.
-    fn command(&mut self, command: &str) {
-        self.send(command);
-        loop {
-            let line = self.next_line();
-            assert!(
-                !line.starts_with("ERR"),
-                "{} refused {command:?}: {line}",
-                self.name
-            );
-            if line.starts_with("OK") {
-                return;
-            }
-        }
-    }
-
-    fn tail(&self) -> String {
-        let lines = self.stderr.lock().unwrap();
-        let from = lines.len().saturating_sub(20);
-        format!("; stderr ends:\n{}", lines[from..].join("\n"))
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Reads `from` line by line on a thread: onto `tx`, and the last 200 into `kept`.
-fn pump(
-    from: impl Read + Send + 'static,
-    kept: Option<Arc<Mutex<Vec<String>>>>,
-    tx: Option<Sender<String>>,
-) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(from).lines() {
-            let Ok(line) = line else { break };
-            if let Some(kept) = &kept {
-                let mut kept = kept.lock().unwrap();
-                if kept.len() >= 200 {
-                    kept.remove(0);
-                }
-                kept.push(line.clone());
-            }
-            if let Some(tx) = &tx
-                && tx.send(line).is_err()
-            {
-                break;
-            }
-        }
-    });
-}
-
-/// A `kiosk-sim DEVICE ARGS` process and the endpoint its first line names.
-fn sim(name: &'static str, args: &[&str]) -> (Proc, String) {
-    let mut command = Command::new(bin("kiosk-sim"));
-    command.args(args);
-    let p = Proc::spawn(name, command);
-    let first = p.next_line();
-    let endpoint = first
-        .strip_prefix("PTY ")
-        .or_else(|| first.strip_prefix("HTTP "))
-        .unwrap_or_else(|| panic!("{name}: unexpected first line {first:?}"))
-        .to_owned();
-    (p, endpoint)
-}
-
-/// One screen the console printed: `== Id: title`, then its lines up to an empty line.
-#[derive(Debug, Clone)]
-struct Screen {
-    id: String,
-    header: String,
-    lines: Vec<String>,
-}
-
-impl Screen {
-    fn busy(&self) -> bool {
-        self.header.contains(" (…)")
-    }
-
-    fn starting(&self) -> bool {
-        self.header.ends_with(" (starting)")
-    }
-
-    fn items(&self) -> impl Iterator<Item = &str> {
-        self.lines
-            .iter()
-            .map(|l| l.trim_start())
-            .filter(|l| l.starts_with('['))
-    }
-
-    /// The index of button `{id}` on the buttons line `(0) label {Id}  (1) ...`, if shown.
-    fn button(&self, id: &str) -> Option<usize> {
-        let needle = format!("{{{id}}}");
-        self.lines
-            .iter()
-            .filter(|l| l.trim_start().starts_with("(0) "))
-            .flat_map(|l| l.split("  "))
-            .find(|part| part.trim_end().ends_with(&needle))
-            .and_then(|part| part.trim_start().strip_prefix('('))
-            .and_then(|rest| rest.split_once(')'))
-            .and_then(|(n, _)| n.parse().ok())
-    }
-}
-
-/// The kiosk and its console.
-struct Kiosk {
-    proc: Proc,
-    pending: Option<String>,
-}
-
-impl Kiosk {
-    /// The next complete screen (a header, its lines, an empty line or the next header).
-    fn next_screen(&mut self) -> Screen {
-        let header = match self.pending.take() {
-            Some(h) => h,
-            None => loop {
-                let line = self.proc.next_line();
-                if line.starts_with("== ") {
-                    break line;
-                }
-            },
-        };
-        let id = header
-            .trim_start_matches("== ")
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let mut lines = Vec::new();
-        loop {
-            let line = self.proc.next_line();
-            if line.starts_with("== ") {
-                self.pending = Some(line);
-                break;
-            }
-            if line.is_empty() {
-                break;
-            }
-            lines.push(line);
-        }
-        Screen { id, header, lines }
-    }
-
-    /// The next settled screen among `ids`, within [`STEP`].
-    fn at_any(&mut self, ids: &[&str]) -> Screen {
-        let deadline = Instant::now() + STEP;
-        let mut seen = Vec::new();
-        loop {
-            assert!(
-                Instant::now() < deadline,
-                "waiting for {ids:?}: screens seen {seen:?}{}",
-                self.proc.tail()
-            );
-            let s = self.next_screen();
-            if ids.contains(&s.id.as_str()) && !s.busy() {
-                return s;
-            }
-            assert!(
-                !matches!(s.id.as_str(), "Fault" | "NoRecord"),
-                "waiting for {ids:?}, the kiosk showed {s:#?}{}",
-                self.proc.tail()
-            );
-            seen.push(s.id);
-        }
-    }
-
-    fn at(&mut self, id: &str) -> Screen {
-        self.at_any(&[id])
-    }
-
-    fn press(&mut self, s: &Screen, button: &str) {
-        let i = s
-            .button(button)
-            .unwrap_or_else(|| panic!("no button {{{button}}} on {s:#?}"));
-        self.proc.send(&format!("press {i}"));
-    }
 }
 
 /// `VmRSS` samples of one process, every [`SAMPLE`], on a thread until stopped.
@@ -480,7 +220,7 @@ fn session(kiosk: &mut Kiosk, reader: &mut Proc, tally: &mut Tally, face_only: b
             break;
         }
         tally.face_failures += 1;
-        match s.button("Retry") {
+        match s.find_button("Retry") {
             Some(i) => kiosk.proc.send(&format!("press {i}")),
             None => {
                 // Attempts used up: the session ends at the staffed window.
@@ -529,103 +269,24 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let (photos, model) = (photos(), yunet());
 
-    // The devices, each its own process.
-    let (central, central_url) = sim("kiosk-sim central", &["central", "--seed", "1"]);
-    let (mut reader, reader_port) = sim("kiosk-sim idcard", &["idcard", "--no-pace"]);
-    let tickets = dir.join("tickets");
-    let (printer, printer_port) = sim(
-        "kiosk-sim printer",
-        &["printer", "--no-pace", "--out", tickets.to_str().unwrap()],
-    );
-
-    // The camera: the cooperative citizen, recorded.
-    let video = dir.join("citizen.avi");
-    let out = Command::new(bin("kiosk-sim"))
-        .args(["camera", "--photo"])
-        .arg(photos.join("obama.jpg"))
-        .args(["--scenario", "cooperative", "--challenges", CHALLENGES])
-        .args(["--seconds", "6", "--model"])
-        .arg(&model)
-        .arg("--video")
-        .arg(&video)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "kiosk-sim camera: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-
-    std::fs::write(dir.join("signing.key"), "demo-key").unwrap();
-    let challenges: Vec<String> = CHALLENGES.split(',').map(|c| format!("{c:?}")).collect();
-    let config = format!(
-        r#"[kiosk]
-id = "demo-kiosk"
-hall = "北京市朝阳区不动产登记中心"
-staffed_window = "1"
-
-[devices.reader]
-port = "{reader_port}"
-
-[devices.camera]
-source = "video:{video}"
-yunet_model = "{model}"
-challenges = [{challenges}]
-
-[devices.ticket_printer]
-endpoint = "{printer_port}"
-
-[devices.a4]
-pdf_dir = "pdf"
-
-[central]
-url = "{central_url}"
-key_file = "signing.key"
-
-[store]
-state_dir = "state"
-
-[maintenance]
-pin_hash = "{pin}"
-"#,
-        video = video.display(),
-        model = model.display(),
-        challenges = challenges.join(", "),
-        pin = kiosk::app::rig::DEMO_PIN_HASH,
-    );
-    let config_file = dir.join("kiosk.toml");
-    std::fs::write(&config_file, config).unwrap();
+    // The devices, each its own process; the citizen recorded; the configuration.
+    let hall = Hall::start(&dir, &photos, &model, None);
 
     // The kiosk on its text console; `MEMORY_KIOSK_WRAPPER` (e.g. `heaptrack -o FILE`) runs it
     // under a profiler (the figures are then the profiler's process).
     let wrapper = std::env::var("MEMORY_KIOSK_WRAPPER").unwrap_or_default();
-    let mut words = wrapper.split_whitespace();
-    let mut command = match words.next() {
-        Some(tool) => {
-            let mut c = Command::new(tool);
-            c.args(words).arg(bin("kiosk"));
-            c
-        }
-        None => Command::new(bin("kiosk")),
-    };
-    command
-        .arg("--config")
-        .arg(&config_file)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("SLINT_BACKEND")
-        .env("RUST_LOG", "warn");
+    let wrapper: Vec<&str> = wrapper.split_whitespace().collect();
+    let mut command = hall.kiosk_command(&wrapper);
+    command.env("RUST_LOG", "warn");
+    let (central, mut reader, printer) = (hall.central, hall.reader, hall.printer);
     let started = Instant::now();
     let proc = Proc::spawn("kiosk", command);
     let pid = proc.pid();
     let sampler = Sampler::start(pid);
-    let mut kiosk = Kiosk {
-        proc,
-        pending: None,
-    };
+    let mut kiosk = Kiosk::new(proc);
     loop {
         let s = kiosk.at("Idle");
-        if !s.starting() && s.items().count() == 6 && s.items().all(|i| !i.contains("(x)")) {
+        if !s.starting() && s.items().len() == 6 && s.items().iter().all(|i| !i.contains("(x)")) {
             break;
         }
     }
