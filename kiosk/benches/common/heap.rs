@@ -78,7 +78,6 @@ struct MallInfo2 {
 
 unsafe extern "C" {
     fn mallinfo2() -> MallInfo2;
-    fn malloc_trim(pad: usize) -> i32;
 }
 
 /// One look at the process's memory, in bytes (RSS in KB as the kernel reports it).
@@ -120,10 +119,9 @@ impl Snapshot {
     }
 }
 
-/// Gives the free memory at the top of every malloc arena back to the kernel; true when some was.
+/// Gives the free memory of every malloc arena back to the kernel; true when some was.
 pub fn trim() -> bool {
-    // SAFETY: malloc_trim takes no pointers.
-    unsafe { malloc_trim(0) != 0 }
+    kiosk::app::memory::trim()
 }
 
 /// `VmRSS` and `VmHWM` of `/proc/<pid>/status`, KB (0 when unreadable).

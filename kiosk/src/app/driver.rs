@@ -1129,6 +1129,11 @@ impl Driver {
         self.session = None;
         // The certificates of the PDF tray were taken with the session.
         self.parts.printers.session_ended();
+        // What the session's face check, queries and printouts used goes back to the system.
+        if let Err(e) = self.parts.store.release_memory() {
+            tracing::debug!(error = %e, "the store kept its page cache");
+        }
+        super::memory::trim();
     }
 
     fn maintenance_effects(&mut self, effects: Vec<MaintenanceEffect>) {

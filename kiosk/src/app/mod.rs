@@ -14,6 +14,7 @@ pub mod central;
 pub mod doctor;
 pub mod driver;
 pub mod journal;
+pub mod memory;
 pub mod printers;
 pub mod rig;
 pub mod ui_bridge;
