@@ -94,8 +94,9 @@ fn choose_face(data: &[u8], preferred_face: u32) -> Option<u32> {
 static MAPPED: Mutex<Vec<(PathBuf, &'static [u8])>> = Mutex::new(Vec::new());
 
 /// A font file mapped read-only, once per path and process (a second load shares the mapping;
-/// the mapping is never unmapped, as the fonts are used until the process ends).
-fn mapped(path: &Path) -> std::io::Result<&'static [u8]> {
+/// the mapping is never unmapped, as the fonts are used until the process ends). The touchscreen
+/// draws from the same mapping.
+pub fn mapped(path: &Path) -> std::io::Result<&'static [u8]> {
     let mut files = MAPPED.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((_, data)) = files.iter().find(|(p, _)| p == path) {
         return Ok(data);
@@ -105,7 +106,10 @@ fn mapped(path: &Path) -> std::io::Result<&'static [u8]> {
     // mapped. The font files are packaged system files (Debian's fonts-noto-cjk, owned by root),
     // and dpkg updates a file by writing a new one and renaming it over the old: the inode
     // mapped here is never written. (A configured font file must be treated the same way.)
-    #[allow(unsafe_code, reason = "read-only mapping of a packaged font file, see above")]
+    #[allow(
+        unsafe_code,
+        reason = "read-only mapping of a packaged font file, see above"
+    )]
     let map = unsafe { memmap2::Mmap::map(&file)? };
     let data: &'static [u8] = &Box::leak(Box::new(map))[..];
     files.push((path.to_owned(), data));

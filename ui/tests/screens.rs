@@ -486,6 +486,20 @@ fn a_missing_or_broken_font_file_is_a_typed_error() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn font_bytes_provided_by_the_program_are_used_instead_of_the_file() {
+    kiosk_ui::headless::install().unwrap();
+    // No file at this path: the bytes handed over are the font.
+    let path = std::path::Path::new("/nonexistent/provided/NotoSansCJK.ttc");
+    let bytes = std::fs::read(kiosk_ui::fonts::DEFAULT_CJK_FONT_PATH).unwrap();
+    kiosk_ui::fonts::provide_font_data(path, std::sync::Arc::new(bytes));
+    let ui = KioskUi::with_font(Orientation::Portrait, Lang::Zh, false, path).unwrap();
+    assert_eq!(
+        ui.component().global::<Theme>().get_font_family(),
+        kiosk_ui::fonts::PREFERRED_FAMILY
+    );
+}
+
 /// The accessible value of the element labelled `label`.
 fn value_of(ui: &KioskUi, label: &str) -> String {
     find(ui, label)

@@ -32,6 +32,9 @@ mod tests {
         let chunks: Vec<Vec<u8>> = (0..16_384).map(|i| vec![(i % 251) as u8; 1024]).collect();
         assert_eq!(chunks.len(), 16_384);
         drop(chunks);
-        assert!(super::trim(), "glibc gave nothing back after 16 MB were freed");
+        assert!(
+            super::trim(),
+            "glibc gave nothing back after 16 MB were freed"
+        );
     }
 }

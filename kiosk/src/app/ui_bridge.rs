@@ -378,6 +378,12 @@ pub fn run_touchscreen(
     lang: Lang,
     elder: bool,
 ) -> Result<(), UiError> {
+    // The touchscreen draws from the ticket renderer's read-only mapping of the CJK font.
+    let font = std::path::Path::new(kiosk_ui::fonts::DEFAULT_CJK_FONT_PATH);
+    match tickets::fonts::mapped(font) {
+        Ok(data) => kiosk_ui::fonts::provide_font_data(font, std::sync::Arc::new(data)),
+        Err(e) => tracing::warn!(error = %e, "the CJK font cannot be mapped: it is read instead"),
+    }
     let ui = Rc::new(KioskUi::new(orientation, lang, elder)?);
     UI.with(|cell| *cell.borrow_mut() = Rc::downgrade(&ui));
     let views = driver.view();
