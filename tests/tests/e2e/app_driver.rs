@@ -51,6 +51,25 @@ async fn start(rig: &DemoRig) -> DriverHandle {
     driver
 }
 
+/// A rig whose camera shows the receipt QR of the demo's first case after `delay`, and the
+/// driver on the case flow's first screen; the case number.
+async fn at_case_method(dir: &Path, delay: Duration) -> (String, DemoRig, DriverHandle) {
+    // The rig's central is seeded the same for every run: read a case number from a first rig.
+    let probe = rig(&dir.join("probe")).await;
+    let case = probe.central.demo().holders[0].case_numbers[0].clone();
+    probe.shutdown().await;
+    let camera = StandInCamera {
+        delay,
+        fail: None,
+        qr: Some(case.clone()),
+    };
+    let rig = rig_with(dir, camera).await;
+    let driver = start(&rig).await;
+    driver.intent(Intent::Start(FlowKind::Case)).await;
+    at(&driver, ScreenId::CaseMethod).await;
+    (case, rig, driver)
+}
+
 async fn at(driver: &DriverHandle, id: ScreenId) -> View {
     let v = driver
         .wait_for(PATIENCE, |v| v.screen.id == id && !v.screen.busy)
@@ -334,19 +353,7 @@ async fn maintenance_locks_citizens_out_and_journals_the_operator() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_progress_by_the_receipt_qr_shown_to_the_camera() {
     let dir = tempdir("qr");
-    // The rig's central is seeded the same for every run: read a case number from a first rig.
-    let probe = rig(&dir.join("probe")).await;
-    let case = probe.central.demo().holders[0].case_numbers[0].clone();
-    probe.shutdown().await;
-    let camera = StandInCamera {
-        delay: Duration::from_millis(50),
-        fail: None,
-        qr: Some(case.clone()),
-    };
-    let rig = rig_with(&dir, camera).await;
-    let driver = start(&rig).await;
-    driver.intent(Intent::Start(FlowKind::Case)).await;
-    at(&driver, ScreenId::CaseMethod).await;
+    let (case, rig, driver) = at_case_method(&dir, Duration::from_millis(50)).await;
     driver.intent(Intent::Press(ButtonId::ScanQr)).await;
     let v = at(&driver, ScreenId::CaseProgress).await;
     let text: Vec<String> = v
@@ -501,19 +508,8 @@ async fn the_screen_shows_the_camera_preview_then_the_certificate_preview() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_screen_shows_the_qr_scan_preview_then_the_payment_qr() {
     let dir = tempdir("payqr");
-    let probe = rig(&dir.join("probe")).await;
-    // The payment demo: a case with fees unpaid.
-    let case = probe.central.demo().holders[0].case_numbers[0].clone();
-    probe.shutdown().await;
-    let camera = StandInCamera {
-        delay: Duration::from_millis(600),
-        fail: None,
-        qr: Some(case.clone()),
-    };
-    let rig = rig_with(&dir, camera).await;
-    let driver = start(&rig).await;
-    driver.intent(Intent::Start(FlowKind::Case)).await;
-    at(&driver, ScreenId::CaseMethod).await;
+    // The demo's first case has fees unpaid.
+    let (_case, rig, driver) = at_case_method(&dir, Duration::from_millis(600)).await;
     let started = std::time::Instant::now();
     driver.intent(Intent::Press(ButtonId::ScanQr)).await;
     let (frames, v) = camera_frames(&driver, ScreenId::ScanQr, |v| {
