@@ -44,21 +44,27 @@ pub enum FaceResult {
 
 /// A camera the driver can run face checks and QR scans on.
 pub trait Camera: Send {
-    /// Runs one face check until a verdict or until `cancel` is set.
+    /// Runs one face check until a verdict or until `cancel` is set, offering the frames it looks
+    /// at to `preview` (the touchscreen's live picture).
     ///
     /// # Errors
     /// The camera failed (it is then reported down).
-    fn face_check(&mut self, cancel: &AtomicBool) -> Result<FaceResult, CameraError>;
+    fn face_check_previewed(
+        &mut self,
+        cancel: &AtomicBool,
+        preview: &mut PreviewSink<'_>,
+    ) -> Result<FaceResult, CameraError>;
 
     /// Watches for QR codes until the source ends or `cancel` is set, calling `found` with each
-    /// code read (a code still in view is reported once).
+    /// code read (a code still in view is reported once), offering the frames to `preview`.
     ///
     /// # Errors
     /// The camera failed.
-    fn scan_qr(
+    fn scan_qr_previewed(
         &mut self,
         cancel: &AtomicBool,
         found: &mut dyn FnMut(String),
+        preview: &mut PreviewSink<'_>,
     ) -> Result<(), CameraError>;
 
     /// Opens the source and takes one frame (for `kiosk doctor` and the status at start):
@@ -68,33 +74,24 @@ pub trait Camera: Send {
     /// The camera failed.
     fn probe(&mut self) -> Result<String, CameraError>;
 
-    /// [`Camera::face_check`], offering the frames it looks at to `preview` (the touchscreen's
-    /// live picture). A camera without a preview runs the plain check.
+    /// [`Camera::face_check_previewed`] without a preview.
     ///
     /// # Errors
-    /// As [`Camera::face_check`].
-    fn face_check_previewed(
-        &mut self,
-        cancel: &AtomicBool,
-        preview: &mut PreviewSink<'_>,
-    ) -> Result<FaceResult, CameraError> {
-        let _ = preview;
-        self.face_check(cancel)
+    /// As [`Camera::face_check_previewed`].
+    fn face_check(&mut self, cancel: &AtomicBool) -> Result<FaceResult, CameraError> {
+        self.face_check_previewed(cancel, &mut PreviewSink::off())
     }
 
-    /// [`Camera::scan_qr`], offering the frames it looks at to `preview`. A camera without a
-    /// preview runs the plain scan.
+    /// [`Camera::scan_qr_previewed`] without a preview.
     ///
     /// # Errors
-    /// As [`Camera::scan_qr`].
-    fn scan_qr_previewed(
+    /// As [`Camera::scan_qr_previewed`].
+    fn scan_qr(
         &mut self,
         cancel: &AtomicBool,
         found: &mut dyn FnMut(String),
-        preview: &mut PreviewSink<'_>,
     ) -> Result<(), CameraError> {
-        let _ = preview;
-        self.scan_qr(cancel, found)
+        self.scan_qr_previewed(cancel, found, &mut PreviewSink::off())
     }
 }
 
@@ -338,10 +335,6 @@ fn challenge_name(c: Challenge) -> &'static str {
 }
 
 impl Camera for OpenCvCamera {
-    fn face_check(&mut self, cancel: &AtomicBool) -> Result<FaceResult, CameraError> {
-        self.face_check_previewed(cancel, &mut PreviewSink::off())
-    }
-
     fn face_check_previewed(
         &mut self,
         cancel: &AtomicBool,
@@ -396,14 +389,6 @@ impl Camera for OpenCvCamera {
             // Passed without a frame, the source ended or the frame limit: no verdict in time.
             _ => FaceResult::Failed(FailReason::OverallTimedOut),
         })
-    }
-
-    fn scan_qr(
-        &mut self,
-        cancel: &AtomicBool,
-        found: &mut dyn FnMut(String),
-    ) -> Result<(), CameraError> {
-        self.scan_qr_previewed(cancel, found, &mut PreviewSink::off())
     }
 
     fn scan_qr_previewed(
@@ -529,10 +514,6 @@ fn stand_in_frame(width: u32) -> kiosk_ui::Picture {
 }
 
 impl Camera for StandInCamera {
-    fn face_check(&mut self, cancel: &AtomicBool) -> Result<FaceResult, CameraError> {
-        self.face_check_previewed(cancel, &mut PreviewSink::off())
-    }
-
     fn face_check_previewed(
         &mut self,
         cancel: &AtomicBool,
@@ -567,14 +548,6 @@ impl Camera for StandInCamera {
                 detector: "stand-in".to_owned(),
             },
         }))
-    }
-
-    fn scan_qr(
-        &mut self,
-        cancel: &AtomicBool,
-        found: &mut dyn FnMut(String),
-    ) -> Result<(), CameraError> {
-        self.scan_qr_previewed(cancel, found, &mut PreviewSink::off())
     }
 
     fn scan_qr_previewed(

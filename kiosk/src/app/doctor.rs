@@ -178,19 +178,21 @@ impl Target {
 struct NoDetector(OpenSource);
 
 impl Camera for NoDetector {
-    fn face_check(
+    fn face_check_previewed(
         &mut self,
         _: &std::sync::atomic::AtomicBool,
+        _: &mut super::camera::PreviewSink<'_>,
     ) -> Result<super::camera::FaceResult, ::camera::CameraError> {
         Err(::camera::CameraError::BadSpec(
             "no face detector".to_owned(),
         ))
     }
 
-    fn scan_qr(
+    fn scan_qr_previewed(
         &mut self,
         _: &std::sync::atomic::AtomicBool,
         _: &mut dyn FnMut(String),
+        _: &mut super::camera::PreviewSink<'_>,
     ) -> Result<(), ::camera::CameraError> {
         Err(::camera::CameraError::BadSpec(
             "no face detector".to_owned(),
