@@ -383,6 +383,16 @@ fn decode_picture(p: &kiosk::app::ScreenPicture) -> Option<String> {
 
 /// Watches the view until `until` holds, returning the distinct camera pictures (by pointer)
 /// seen while `id` showed, and the view where it stopped.
+/// A face check's or QR scan's preview over `seconds`: at least two frames, and at most about
+/// 10 a second (one extra for the first frame).
+fn assert_preview_pace(frames: usize, seconds: f64) {
+    assert!(frames >= 2, "{frames} preview frames");
+    assert!(
+        frames as f64 <= seconds * 10.0 + 2.0,
+        "{frames} frames in {seconds:.1} s"
+    );
+}
+
 async fn camera_frames(
     driver: &DriverHandle,
     id: ScreenId,
@@ -430,15 +440,9 @@ async fn the_screen_shows_the_camera_preview_then_the_certificate_preview() {
         v.screen.id == ScreenId::Purpose && !v.screen.busy
     })
     .await;
-    let seconds = started.elapsed().as_secs_f64();
     // The stand-in camera's frames went through the preview hook: a few, each a new picture,
     // at most about 10 a second, 480 wide at 4:3, and none after the check.
-    assert!(frames.len() >= 2, "{} preview frames", frames.len());
-    assert!(
-        frames.len() as f64 <= seconds * 10.0 + 2.0,
-        "{} frames in {seconds:.1} s",
-        frames.len()
-    );
+    assert_preview_pace(frames.len(), started.elapsed().as_secs_f64());
     for f in &frames {
         assert_eq!((f.width, f.height), (480, 360), "{f:?}");
         assert_eq!(f.rgba.len(), 480 * 360 * 4);
@@ -516,13 +520,7 @@ async fn the_screen_shows_the_qr_scan_preview_then_the_payment_qr() {
         v.screen.id == ScreenId::CaseProgress && !v.screen.busy
     })
     .await;
-    let seconds = started.elapsed().as_secs_f64();
-    assert!(frames.len() >= 2, "{} preview frames", frames.len());
-    assert!(
-        frames.len() as f64 <= seconds * 10.0 + 2.0,
-        "{} frames in {seconds:.1} s",
-        frames.len()
-    );
+    assert_preview_pace(frames.len(), started.elapsed().as_secs_f64());
     assert!(frames.iter().all(|f| f.width == 480 && f.height == 360));
     assert!(v.picture.is_none(), "a camera frame outlived the QR scan");
     drop(frames);
@@ -605,13 +603,7 @@ async fn the_face_pipeline_feeds_the_camera_preview() {
         frames.len(),
         v.screen.id
     );
-    assert!(frames.len() >= 2, "{} preview frames", frames.len());
-    // At most about 10 a second (one extra for the first frame).
-    assert!(
-        frames.len() as f64 <= seconds * 10.0 + 2.0,
-        "{} frames in {seconds:.1} s",
-        frames.len()
-    );
+    assert_preview_pace(frames.len(), seconds);
     for f in &frames {
         assert_eq!(f.width, 480, "{f:?}");
         assert!((200..=480).contains(&f.height), "{f:?}");
