@@ -1,13 +1,15 @@
-//! Sources backed by an OpenCV `VideoCapture`: a V4L2 camera and a video file.
+//! A Motion-JPEG AVI file as a frame source (pure Rust), and what every source shares: the
+//! conversion to BGR and the strictly increasing clock.
 
+use std::fs::File;
+use std::io::BufReader;
 use std::path::Path;
-use std::time::Instant;
 
 use opencv::core::Mat;
 use opencv::prelude::*;
-use opencv::videoio::{self, VideoCapture};
 
-use crate::source::{FrameSource, SourceOptions};
+use crate::convert::mat_from_image;
+use crate::source::FrameSource;
 use crate::{CameraError, Frame};
 
 /// Makes sure a captured image is 8-bit BGR (a grey or infrared camera delivers one channel, a
@@ -48,112 +50,18 @@ impl Clock {
     }
 }
 
-/// A V4L2 camera (`/dev/videoN`) through OpenCV's V4L2 backend.
+/// A Motion-JPEG AVI file, played as fast as it is read; deterministic.
 ///
-/// `at_ms` is the time since the camera was opened on the monotonic clock. A failed read is
-/// [`CameraError::Lost`] (wrap the source in [`crate::Reconnecting`] to reopen it).
-pub struct DeviceSource {
-    cap: VideoCapture,
-    what: String,
-    opened: Instant,
-    clock: Clock,
-    index: u64,
-}
-
-impl DeviceSource {
-    /// Opens `/dev/video{n}`.
-    ///
-    /// # Errors
-    /// [`CameraError::Open`] when there is no such camera or it cannot be opened.
-    pub fn open_index(n: i32, options: &SourceOptions) -> Result<Self, CameraError> {
-        let what = format!("device:{n}");
-        let cap = VideoCapture::new(n, videoio::CAP_V4L2).map_err(|e| CameraError::Open {
-            what: what.clone(),
-            reason: e.to_string(),
-        })?;
-        Self::configure(cap, what, options)
-    }
-
-    /// Opens a camera by its device path (for example a stable `/dev/v4l/by-id/...` link).
-    ///
-    /// # Errors
-    /// [`CameraError::Open`] when there is no such camera or it cannot be opened.
-    pub fn open_path(path: &Path, options: &SourceOptions) -> Result<Self, CameraError> {
-        let what = format!("device:{}", path.display());
-        let cap = VideoCapture::from_file(path.as_os_str(), videoio::CAP_V4L2).map_err(|e| {
-            CameraError::Open {
-                what: what.clone(),
-                reason: e.to_string(),
-            }
-        })?;
-        Self::configure(cap, what, options)
-    }
-
-    fn configure(
-        mut cap: VideoCapture,
-        what: String,
-        options: &SourceOptions,
-    ) -> Result<Self, CameraError> {
-        let open_err = |reason: String| CameraError::Open {
-            what: what.clone(),
-            reason,
-        };
-        if !cap.is_opened().map_err(|e| open_err(e.to_string()))? {
-            return Err(open_err("not a camera, or busy".into()));
-        }
-        // Requests only: the driver picks its nearest mode; `describe` reports what was granted.
-        // A one-frame buffer keeps the picture current instead of queueing stale frames.
-        for (prop, value) in [
-            (videoio::CAP_PROP_FRAME_WIDTH, f64::from(options.width)),
-            (videoio::CAP_PROP_FRAME_HEIGHT, f64::from(options.height)),
-            (videoio::CAP_PROP_FPS, options.fps),
-            (videoio::CAP_PROP_BUFFERSIZE, 1.0),
-        ] {
-            let _ = cap.set(prop, value).map_err(|e| open_err(e.to_string()))?;
-        }
-        Ok(Self {
-            cap,
-            what,
-            opened: Instant::now(),
-            clock: Clock::default(),
-            index: 0,
-        })
-    }
-}
-
-impl FrameSource for DeviceSource {
-    fn next_frame(&mut self) -> Result<Option<Frame>, CameraError> {
-        let lost = |reason: String| CameraError::Lost {
-            what: self.what.clone(),
-            reason,
-        };
-        let mut mat = Mat::default();
-        match self.cap.read(&mut mat) {
-            Ok(true) if !mat.empty() => {}
-            Ok(_) => return Err(lost("no frame delivered".into())),
-            Err(e) => return Err(lost(e.to_string())),
-        }
-        let elapsed = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let at = self.clock.stamp(elapsed);
-        let frame = Frame::new(ensure_bgr(mat)?, at, self.index);
-        self.index += 1;
-        Ok(Some(frame))
-    }
-
-    fn describe(&self) -> String {
-        let w = self.cap.get(videoio::CAP_PROP_FRAME_WIDTH).unwrap_or(0.0);
-        let h = self.cap.get(videoio::CAP_PROP_FRAME_HEIGHT).unwrap_or(0.0);
-        let fps = self.cap.get(videoio::CAP_PROP_FPS).unwrap_or(0.0);
-        format!("{} (V4L2, {w}x{h} at {fps} fps)", self.what)
-    }
-}
-
-/// A video file, played as fast as it is read; deterministic.
+/// The files read are MJPEG AVI (RIFF 'AVI ' with a Motion-JPEG video stream), as written by
+/// `kiosk-sim camera --video` or by most webcam recorders; they are read frame by frame in pure
+/// Rust ([`mjpeg::AviReader`]), without OpenCV's `videoio`. Other containers and codecs (MP4,
+/// H.264...) are refused when opening. Frames without Huffman tables (as many USB cameras record
+/// them) are decoded with the standard ones.
 ///
-/// `at_ms` is the frame's position in the file (`CAP_PROP_POS_MSEC`), or `index x 1000 / fps`
-/// when the backend does not report positions; forced strictly increasing either way.
+/// `at_ms` is `index x 1000 / fps`, forced strictly increasing. The end of the file ends the
+/// sequence; a damaged or truncated frame is an error naming the file and the frame.
 pub struct VideoFileSource {
-    cap: VideoCapture,
+    reader: mjpeg::AviReader<BufReader<File>>,
     what: String,
     fps: f64,
     clock: Clock,
@@ -161,10 +69,10 @@ pub struct VideoFileSource {
 }
 
 impl VideoFileSource {
-    /// Opens a video file (any container and codec Debian's FFmpeg backend reads).
+    /// Opens a Motion-JPEG AVI file.
     ///
     /// # Errors
-    /// [`CameraError::Open`] when the file is missing or not a video.
+    /// [`CameraError::Open`] when the file is missing, not an AVI file, or not Motion-JPEG.
     pub fn open(path: &Path) -> Result<Self, CameraError> {
         let what = format!("video:{}", path.display());
         let open_err = |reason: String| CameraError::Open {
@@ -174,19 +82,12 @@ impl VideoFileSource {
         if !path.is_file() {
             return Err(open_err("no such file".into()));
         }
-        let cap = VideoCapture::from_file(path.as_os_str(), videoio::CAP_ANY)
-            .map_err(|e| open_err(e.to_string()))?;
-        if !cap.is_opened().map_err(|e| open_err(e.to_string()))? {
-            return Err(open_err("not a video OpenCV can read".into()));
-        }
-        let fps = cap.get(videoio::CAP_PROP_FPS).unwrap_or(0.0);
-        let fps = if fps.is_finite() && fps > 0.0 {
-            fps
-        } else {
-            30.0
-        };
+        let file = File::open(path).map_err(|e| open_err(e.to_string()))?;
+        let reader =
+            mjpeg::AviReader::open(BufReader::new(file)).map_err(|e| open_err(e.to_string()))?;
+        let fps = reader.fps();
         Ok(Self {
-            cap,
+            reader,
             what,
             fps,
             clock: Clock::default(),
@@ -194,7 +95,7 @@ impl VideoFileSource {
         })
     }
 
-    /// The file's frame rate (30 when the file does not say).
+    /// The file's frame rate.
     #[must_use]
     pub fn fps(&self) -> f64 {
         self.fps
@@ -203,26 +104,28 @@ impl VideoFileSource {
 
 impl FrameSource for VideoFileSource {
     fn next_frame(&mut self) -> Result<Option<Frame>, CameraError> {
-        let mut mat = Mat::default();
-        // The end of the file (or an unreadable rest of it) ends the sequence.
-        if !self.cap.read(&mut mat)? || mat.empty() {
-            return Ok(None);
-        }
-        let by_index = (self.index as f64 * 1000.0 / self.fps).round();
-        let pos = self.cap.get(videoio::CAP_PROP_POS_MSEC).unwrap_or(-1.0);
-        let ms = if pos.is_finite() && pos >= 0.0 && (self.index == 0 || pos > 0.0) {
-            pos.round()
-        } else {
-            by_index
+        let bad = |reason: String| CameraError::Open {
+            what: format!("{} frame {}", self.what, self.index),
+            reason,
         };
+        let Some(jpeg) = self.reader.next_frame().map_err(|e| bad(e.to_string()))? else {
+            return Ok(None);
+        };
+        // The decoded pixels are copied into the matrix and wiped when `image` is dropped; the
+        // compressed frame is wiped when `jpeg` is.
+        let image = mjpeg::decode_jpeg(&jpeg).map_err(|e| bad(e.to_string()))?;
+        let mat = mat_from_image(&image)?;
+        drop(image);
+        drop(jpeg);
+        let ms = (self.index as f64 * 1000.0 / self.fps).round();
         let at = self.clock.stamp(ms as u64);
-        let frame = Frame::new(ensure_bgr(mat)?, at, self.index);
+        let frame = Frame::new(mat, at, self.index);
         self.index += 1;
         Ok(Some(frame))
     }
 
     fn describe(&self) -> String {
-        format!("{} ({} fps)", self.what, self.fps)
+        format!("{} (MJPEG AVI, {} fps)", self.what, self.fps)
     }
 }
 
@@ -240,12 +143,7 @@ mod tests {
     }
 
     #[test]
-    fn missing_device_or_file_is_an_open_error() {
-        let opts = SourceOptions::default();
-        assert!(matches!(
-            DeviceSource::open_path(Path::new("/nonexistent/video9"), &opts),
-            Err(CameraError::Open { .. })
-        ));
+    fn missing_file_is_an_open_error() {
         assert!(matches!(
             VideoFileSource::open(Path::new("/nonexistent/a.avi")),
             Err(CameraError::Open { .. })

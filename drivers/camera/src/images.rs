@@ -2,10 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use opencv::imgcodecs;
-use opencv::prelude::*;
-
-use crate::capture::{Clock, ensure_bgr};
+use crate::capture::Clock;
+use crate::convert::decode_image_file;
 use crate::source::FrameSource;
 use crate::{CameraError, Frame};
 
@@ -13,13 +11,15 @@ use crate::{CameraError, Frame};
 pub const DEFAULT_FRAMES_FPS: f64 = 15.0;
 
 /// The file endings read (compared without case).
-const EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "bmp"];
+const EXTENSIONS: [&str; 3] = ["jpg", "jpeg", "png"];
 
-/// The `.jpg`, `.jpeg`, `.png` and `.bmp` files of a folder, in file-name order, one frame each.
+/// The `.jpg`, `.jpeg` and `.png` files of a folder, in file-name order, one frame each.
 ///
 /// `at_ms = index x 1000 / fps` (15 frames a second by default), so a run is deterministic. An
-/// image is decoded only when its frame is asked for; one that does not decode is an error
-/// naming the file. Other files and sub-folders are ignored.
+/// image is decoded only when its frame is asked for (by the pure-Rust `mjpeg` crate: baseline
+/// or progressive JPEG, PNG of any colour type and depth, told apart by content; every one
+/// becomes 8-bit BGR); one that does not decode is an error naming the file. Other files
+/// (BMP included) and sub-folders are ignored.
 #[derive(Debug)]
 pub struct ImageSequenceSource {
     dir: PathBuf,
@@ -55,7 +55,7 @@ impl ImageSequenceSource {
             }
         }
         if files.is_empty() {
-            return Err(open_err("no .jpg, .jpeg, .png or .bmp images".into()));
+            return Err(open_err("no .jpg, .jpeg or .png images".into()));
         }
         files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
         Ok(Self {
@@ -79,21 +79,14 @@ impl FrameSource for ImageSequenceSource {
         let Some(path) = self.files.get(self.next) else {
             return Ok(None);
         };
-        let bad = |reason: String| CameraError::Open {
-            what: path.display().to_string(),
-            reason,
-        };
-        let mat = imgcodecs::imread(path.as_os_str(), imgcodecs::IMREAD_COLOR)
-            .map_err(|e| bad(e.to_string()))?;
-        if mat.empty() {
-            return Err(bad("not a decodable image".into()));
-        }
+        // A file that does not decode is an Open error naming it.
+        let mat = decode_image_file(path)?;
         let index = self.next as u64;
         let at_ms = self
             .clock
             .stamp((index as f64 * 1000.0 / self.fps).round() as u64);
         self.next += 1;
-        Ok(Some(Frame::new(ensure_bgr(mat)?, at_ms, index)))
+        Ok(Some(Frame::new(mat, at_ms, index)))
     }
 
     fn describe(&self) -> String {

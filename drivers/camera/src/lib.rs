@@ -1,8 +1,9 @@
 //! The kiosk's camera: frame sources, face detection, measurement of each frame into a
 //! [`liveness::Observation`], and the loop that runs a [`liveness::Check`] over a source.
 //!
-//! - Sources ([`FrameSource`]): a V4L2 camera ([`DeviceSource`]), a video file
-//!   ([`VideoFileSource`]), a folder of images ([`ImageSequenceSource`]), the simulator's
+//! - Sources ([`FrameSource`]): a V4L2 camera ([`DeviceSource`], the kernel API spoken
+//!   directly, not through OpenCV's `videoio`), a Motion-JPEG AVI file ([`VideoFileSource`]),
+//!   a folder of images ([`ImageSequenceSource`]), the simulator's
 //!   scripted sequences (in `kiosk-sim`); [`open_source`] opens one from a [`SourceSpec`]
 //!   (`video:FILE`, `frames:DIR`, `device:N|PATH`), [`Reconnecting`] reopens a camera that
 //!   disappears. Frames are moved from the capture to the check, never copied.
@@ -27,14 +28,19 @@
 //!   face crops of the measurement, a colour conversion of a captured frame) is zeroed right
 //!   after use;
 //! - the best frame's JPEG lives in a [`zeroize::Zeroizing`] buffer, wiped when the
-//!   [`CheckReport`] holding it is dropped; OpenCV's encoding buffer is wiped at once.
+//!   [`CheckReport`] holding it is dropped (it is encoded by the pure-Rust `mjpeg` crate, whose
+//!   growing output buffer is wiped as it grows);
+//! - an image or video frame read from a file is decoded by `mjpeg` into a zeroizing buffer,
+//!   copied into the frame's matrix, and the buffer wiped at once.
 //!
 //! Nothing here writes an image to disk or a log (`Debug` of a frame or JPEG shows sizes only).
-//! OpenCV's own internal buffers (a camera driver's ring of capture buffers, the DNN's layer
-//! activations) are outside this crate's reach.
+//! Outside this crate's reach: the V4L2 driver's two capture buffers (kernel memory mapped
+//! read-only, overwritten by the next pictures and released when the camera closes), the
+//! decoders' internal scratch buffers and OpenCV's DNN layer activations.
 
 mod capture;
 mod cascade;
+mod convert;
 mod detect;
 mod frame;
 mod images;
@@ -43,10 +49,12 @@ mod measure;
 mod pipeline;
 mod reconnect;
 mod source;
+mod v4l2;
 mod yunet;
 
-pub use capture::{DeviceSource, VideoFileSource};
+pub use capture::VideoFileSource;
 pub use cascade::{Cascade, CascadeKind};
+pub use convert::{decode_image_file, jpeg_from_mat};
 pub use detect::{
     Detection, FaceDetector, OPENCV_DATA_ENV, detector_from_model, draw_plan, opencv_data_dir,
 };
@@ -62,6 +70,7 @@ pub use pipeline::{
 };
 pub use reconnect::{Backoff, Reconnecting};
 pub use source::{FrameSource, SourceOptions, SourceSpec, open_source};
+pub use v4l2::DeviceSource;
 pub use yunet::YuNet;
 
 /// What went wrong with the camera or the face pipeline (English, for the logs).

@@ -3,10 +3,8 @@
 use std::time::{Instant, SystemTime};
 
 use liveness::{Action, Challenge, ChallengePlan, Check, CheckConfig, FailReason};
-use opencv::core::{Mat, Vector};
-use opencv::imgcodecs;
-use opencv::prelude::*;
-use zeroize::{Zeroize, Zeroizing};
+use opencv::core::Mat;
+use zeroize::Zeroizing;
 
 use crate::detect::FaceDetector;
 use crate::measure::observe;
@@ -326,19 +324,11 @@ where
     })
 }
 
-/// Encodes a frame as JPEG into a zeroizing buffer and wipes OpenCV's own buffer.
+/// Encodes a frame as JPEG (pure Rust, `mjpeg`) into a zeroizing buffer.
 fn encode(frame: &Frame) -> Result<BestFrame, CameraError> {
-    let mut buf = Vector::<u8>::new();
-    let params = Vector::<i32>::from_slice(&[imgcodecs::IMWRITE_JPEG_QUALITY, JPEG_QUALITY]);
-    let ok = imgcodecs::imencode(".jpg", frame.mat(), &mut buf, &params);
-    let jpeg = Zeroizing::new(buf.as_slice().to_vec());
-    buf.as_mut_slice().zeroize();
-    if !ok? || frame.mat().empty() {
-        return Err(CameraError::OpenCv(opencv::Error::new(
-            opencv::core::StsError,
-            "JPEG encoding of the best frame failed",
-        )));
-    }
+    // JPEG_QUALITY is 1..=100.
+    let quality = u8::try_from(JPEG_QUALITY.clamp(1, 100)).unwrap_or(90);
+    let jpeg = crate::convert::jpeg_from_mat(frame.mat(), quality)?;
     let (width, height) = frame.size();
     Ok(BestFrame {
         jpeg,

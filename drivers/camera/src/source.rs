@@ -1,8 +1,9 @@
 //! Where frames come from: the trait, the names a source is given on the command line, and
 //! [`open_source`].
 
-use crate::capture::{DeviceSource, VideoFileSource};
+use crate::capture::VideoFileSource;
 use crate::images::ImageSequenceSource;
+use crate::v4l2::DeviceSource;
 use crate::{CameraError, Frame};
 
 /// A source of frames: a camera, a file, a folder, a scripted sequence.

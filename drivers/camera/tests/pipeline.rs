@@ -403,8 +403,13 @@ fn a_cooperative_pose_passes_and_yields_a_jpeg_best_frame() {
         assert!(best.at_ms >= 1_000 && best.at_ms < 1_000 + r.frames * FRAME_MS);
         assert_eq!((best.at_ms - 1_000) % FRAME_MS, 0, "a frame's own time");
         // The JPEG decodes to the frame.
-        let bytes = core::Vector::<u8>::from_slice(&best.jpeg);
-        let decoded = opencv::imgcodecs::imdecode(&bytes, opencv::imgcodecs::IMREAD_COLOR).unwrap();
+        let image = mjpeg::decode_jpeg(&best.jpeg).unwrap();
+        let decoded = Mat::from_slice(&image.bgr)
+            .unwrap()
+            .reshape(3, 480)
+            .unwrap()
+            .try_clone()
+            .unwrap();
         assert_eq!((decoded.cols(), decoded.rows()), (640, 480));
         let mut diff = Mat::default();
         core::absdiff(&decoded, &photo, &mut diff).unwrap();

@@ -17,24 +17,47 @@ use camera::{
 };
 use common::temp_dir;
 use liveness::Challenge;
-use opencv::core::{self, Mat, Scalar, Size, Vec3b};
-use opencv::imgcodecs;
+use opencv::core::{self, Mat, Scalar, Vec3b};
 use opencv::prelude::*;
-use opencv::videoio::{VideoWriter, VideoWriterTrait};
 
+const W: u32 = 64;
+const H: u32 = 48;
+
+/// A solid `W x H` matrix.
 fn solid(value: f64) -> Mat {
-    Mat::new_rows_cols_with_default(48, 64, core::CV_8UC3, Scalar::all(value)).unwrap()
+    Mat::new_rows_cols_with_default(H as i32, W as i32, core::CV_8UC3, Scalar::all(value)).unwrap()
 }
 
+/// A solid `W x H` BGR picture.
+fn solid_bgr(value: f64) -> Vec<u8> {
+    vec![value as u8; (W * H * 3) as usize]
+}
+
+/// A PNG of BGR pixels (written with the `png` crate, as RGB).
+fn png_bytes(bgr: &[u8], w: u32, h: u32) -> Vec<u8> {
+    let rgb: Vec<u8> = bgr
+        .chunks_exact(3)
+        .flat_map(|p| [p[2], p[1], p[0]])
+        .collect();
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().unwrap();
+    writer.write_image_data(&rgb).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+/// Writes a solid image as PNG or JPEG, by the name's ending.
 fn write(dir: &std::path::Path, name: &str, value: f64) {
-    assert!(
-        imgcodecs::imwrite(
-            dir.join(name).to_str().unwrap(),
-            &solid(value),
-            &core::Vector::new()
-        )
-        .unwrap()
-    );
+    let bgr = solid_bgr(value);
+    let bytes = if name.to_ascii_lowercase().ends_with(".png") {
+        png_bytes(&bgr, W, H)
+    } else {
+        mjpeg::encode_jpeg(&bgr, W, H, 95).unwrap()
+    };
+    std::fs::write(dir.join(name), bytes).unwrap();
 }
 
 fn pixel(f: &Frame) -> u8 {
@@ -46,9 +69,11 @@ fn an_image_sequence_plays_in_file_name_order_at_its_frame_rate() {
     let dir = temp_dir("seq");
     write(&dir, "b.png", 20.0);
     write(&dir, "a.jpg", 10.0);
-    write(&dir, "c.BMP", 30.0);
+    write(&dir, "c.PNG", 30.0);
     write(&dir, "d.jpeg", 40.0);
     std::fs::write(dir.join("notes.txt"), "not an image").unwrap();
+    // BMP is not read (only JPEG and PNG).
+    std::fs::write(dir.join("e.bmp"), b"BM not read").unwrap();
     std::fs::create_dir(dir.join("sub.png")).unwrap();
 
     let mut s = ImageSequenceSource::open(&dir, camera::DEFAULT_FRAMES_FPS).unwrap();
@@ -116,21 +141,13 @@ fn an_empty_or_missing_folder_does_not_open() {
 fn a_video_file_round_trip() {
     let dir = temp_dir("video");
     let path = dir.join("clip.avi");
-    let fourcc = VideoWriter::fourcc('M', 'J', 'P', 'G').unwrap();
-    let mut w = VideoWriter::new(
-        path.to_str().unwrap(),
-        fourcc,
-        25.0,
-        Size::new(64, 48),
-        true,
-    )
-    .unwrap();
-    assert!(w.is_opened().unwrap(), "no MJPG writer");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut w = mjpeg::AviWriter::new(std::io::BufWriter::new(file), W, H, 25.0).unwrap();
     for i in 0..12 {
-        w.write(&solid(f64::from(i) * 20.0)).unwrap();
+        let jpeg = mjpeg::encode_jpeg(&solid_bgr(f64::from(i) * 20.0), W, H, 90).unwrap();
+        w.write_frame(&jpeg).unwrap();
     }
-    w.release().unwrap();
-    drop(w);
+    w.finish().unwrap();
 
     let mut s = open_source(&SourceSpec::Video(path.clone()), &SourceOptions::default()).unwrap();
     let mut frames = Vec::new();
@@ -144,9 +161,9 @@ fn a_video_file_round_trip() {
         assert_eq!(w[1].0, i as u64 + 1);
         assert!(w[1].2 > w[0].2, "frames out of order: {frames:?}");
     }
-    // 25 fps: 40 ms apart, from the file's positions.
-    let last = frames.last().unwrap().1;
-    assert!((400..=480).contains(&last), "{frames:?}");
+    // 25 fps: 40 ms apart (index x 1000 / fps).
+    let times: Vec<u64> = frames.iter().map(|f| f.1).collect();
+    assert_eq!(times, (0..12).map(|i| i * 40).collect::<Vec<u64>>());
     let v = VideoFileSource::open(&path).unwrap();
     assert!((v.fps() - 25.0).abs() < 0.01);
     // Deterministic: a second pass gives the same times.
@@ -155,6 +172,31 @@ fn a_video_file_round_trip() {
         .map(|f| f.at_ms())
         .collect();
     assert_eq!(times, frames.iter().map(|f| f.1).collect::<Vec<_>>());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_video_that_is_not_mjpeg_avi_or_has_a_damaged_frame_is_an_error() {
+    let dir = temp_dir("badvideo");
+    let not_avi = dir.join("clip.mp4");
+    std::fs::write(&not_avi, b"\0\0\0\x20ftypisom not an AVI").unwrap();
+    match VideoFileSource::open(&not_avi) {
+        Err(e @ CameraError::Open { .. }) => assert!(e.to_string().contains("not an AVI"), "{e}"),
+        other => panic!("{:?}", other.map(|s| s.describe())),
+    }
+    // The second frame is not a JPEG: the first plays, the second is an error naming the frame.
+    let path = dir.join("damaged.avi");
+    let mut w = mjpeg::AviWriter::new(std::fs::File::create(&path).unwrap(), W, H, 10.0).unwrap();
+    w.write_frame(&mjpeg::encode_jpeg(&solid_bgr(50.0), W, H, 90).unwrap())
+        .unwrap();
+    w.write_frame(b"\xFF\xD8 broken").unwrap();
+    w.finish().unwrap();
+    let mut s = VideoFileSource::open(&path).unwrap();
+    assert!(pixel(&s.next_frame().unwrap().unwrap()).abs_diff(50) <= 2);
+    match s.next_frame() {
+        Err(e @ CameraError::Open { .. }) => assert!(e.to_string().contains("frame 1"), "{e}"),
+        other => panic!("{other:?}"),
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -23,12 +23,12 @@ use camera::{
 };
 use central_api::dto::{ChallengeEvidence, LivenessEvidence};
 use liveness::{Challenge, ChallengePlan, CheckConfig, FailReason};
-use opencv::core::{Mat, Vector};
+use opencv::core::Mat;
 use opencv::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
 /// The version of the consent notice shown before the face check (journaled with the consent).
 pub const NOTICE_VERSION: &str = "face-notice-2026-11";
@@ -531,10 +531,9 @@ impl Camera for StandInCamera {
             opencv::core::CV_8UC3,
             opencv::core::Scalar::all(128.0),
         )?;
-        let mut jpeg = Vector::<u8>::new();
-        opencv::imgcodecs::imencode_def(".jpg", &mat, &mut jpeg)?;
+        let jpeg = camera::jpeg_from_mat(&mat, 90)?;
         Ok(FaceResult::Passed(FaceEvidence {
-            jpeg: Zeroizing::new(jpeg.to_vec()),
+            jpeg,
             liveness: LivenessEvidence {
                 challenges: ["turn_left", "blink"]
                     .into_iter()

@@ -12,8 +12,6 @@ use clap::Subcommand;
 use liveness::{
     Action, Challenge, ChallengePlan, CheckConfig, Observation, QualityConfig, QualityGate, Verdict,
 };
-use opencv::imgcodecs;
-use opencv::prelude::*;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,7 +33,7 @@ pub enum FaceCommand {
     /// Finds the faces in one image: boxes, landmarks, pose, eye openness, the quality gate's
     /// verdict and the time taken. Exit codes: 0 one usable face, 2 no usable face, 3 unreadable.
     Detect {
-        /// The image (JPEG, PNG, BMP).
+        /// The image (JPEG or PNG).
         #[arg(long)]
         image: PathBuf,
         /// YuNet model file (ONNX); without it the Haar cascades from opencv-data are used.
@@ -48,7 +46,7 @@ pub enum FaceCommand {
     /// Runs the liveness check the kiosk runs over a source. Exit codes: 0 passed, 1 failed, 2 no
     /// verdict before the source ended, 3 source or model fault.
     Liveness {
-        /// `video:FILE`, `frames:DIR` or `device:N|PATH`.
+        /// `video:FILE` (an MJPEG AVI), `frames:DIR` (JPEG/PNG images) or `device:N|PATH`.
         #[arg(long)]
         source: SourceSpec,
         /// Challenges in order, e.g. `turn-left,blink` (2 or 3 of turn-left, turn-right, nod,
@@ -125,11 +123,8 @@ fn fault(json: bool, what: &str, e: &dyn std::fmt::Display) -> u8 {
 }
 
 fn load(image: &Path) -> Result<Frame, String> {
-    let mat =
-        imgcodecs::imread(image.as_os_str(), imgcodecs::IMREAD_COLOR).map_err(|e| e.to_string())?;
-    if mat.empty() {
-        return Err("not an image OpenCV can read (or no such file)".into());
-    }
+    // A JPEG or PNG (by content), decoded in pure Rust; the decoded pixels are wiped once copied.
+    let mat = camera::decode_image_file(image).map_err(|e| e.to_string())?;
     Ok(Frame::new(mat, 0, 0))
 }
 

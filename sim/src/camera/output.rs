@@ -1,15 +1,18 @@
-//! Writing a scripted sequence to disk: numbered PNG frames or an MJPG AVI file.
+//! Writing a scripted sequence to disk: numbered PNG frames (the `png` crate) or a Motion-JPEG
+//! AVI file (the `mjpeg` crate), in pure Rust.
 //!
 //! These are public test photos turned into test sequences, never a citizen's face: the kiosk
 //! itself never writes frames to disk.
 
 use super::SimCameraError;
 use super::synth::{FRAME_HEIGHT, FRAME_WIDTH};
-use camera::FrameSource;
-use opencv::core::{Size, Vector};
+use camera::{Frame, FrameSource};
 use opencv::prelude::*;
-use opencv::{imgcodecs, videoio};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+/// JPEG quality of the frames of a video.
+const VIDEO_JPEG_QUALITY: u8 = 90;
 
 /// Where a sequence goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,36 +87,38 @@ pub fn write_sequence(
                     "the folder already holds PNG frames; choose an empty folder",
                 ));
             }
-            // Fast, light compression: these are test sequences, written often.
-            let params = Vector::from_slice(&[imgcodecs::IMWRITE_PNG_COMPRESSION, 1]);
             while let Some(frame) = source.next_frame()? {
                 let path = dir.join(format!("{frames:05}.png"));
-                if !imgcodecs::imwrite(&path, frame.mat(), &params)? {
-                    return Err(write_error(&path, "OpenCV could not write the PNG"));
-                }
+                write_png(&frame, &path)?;
                 frames += 1;
             }
         }
         Output::Video(file) => {
-            let fourcc = videoio::VideoWriter::fourcc('M', 'J', 'P', 'G')?;
-            let mut writer = videoio::VideoWriter::new(
-                file,
-                fourcc,
+            let created = std::fs::File::create(file).map_err(|e| write_error(file, e))?;
+            let (width, height) = (FRAME_WIDTH.unsigned_abs(), FRAME_HEIGHT.unsigned_abs());
+            let mut writer = mjpeg::AviWriter::new(
+                BufWriter::new(created),
+                width,
+                height,
                 f64::from(fps.max(1)),
-                Size::new(FRAME_WIDTH, FRAME_HEIGHT),
-                true,
-            )?;
-            if !writer.is_opened()? {
-                return Err(write_error(
-                    file,
-                    "OpenCV could not open an MJPG video writer (is the folder writable and the name .avi?)",
-                ));
-            }
+            )
+            .map_err(|e| write_error(file, e))?;
             while let Some(frame) = source.next_frame()? {
-                writer.write(frame.mat())?;
+                if frame.size() != (width, height) {
+                    let (w, h) = frame.size();
+                    return Err(write_error(
+                        file,
+                        format!("a {w}x{h} frame in a {width}x{height} video"),
+                    ));
+                }
+                let jpeg = camera::jpeg_from_mat(frame.mat(), VIDEO_JPEG_QUALITY)?;
+                writer
+                    .write_frame(&jpeg)
+                    .map_err(|e| write_error(file, e))?;
                 frames += 1;
             }
-            writer.release()?;
+            let mut out = writer.finish().map_err(|e| write_error(file, e))?;
+            out.flush().map_err(|e| write_error(file, e))?;
         }
     }
     Ok(Summary {
@@ -125,4 +130,35 @@ pub fn write_sequence(
             Output::Frames(p) | Output::Video(p) => p.clone(),
         },
     })
+}
+
+/// Writes a frame as an RGB PNG with fast, light compression (these are test sequences, written
+/// often).
+fn write_png(frame: &Frame, path: &Path) -> Result<(), SimCameraError> {
+    let (w, h) = frame.size();
+    let mat = frame.mat();
+    if mat.typ() != opencv::core::CV_8UC3 {
+        return Err(write_error(path, "the frame is not 8-bit BGR"));
+    }
+    let continuous;
+    let bgr = if mat.is_continuous() {
+        mat.data_bytes()?
+    } else {
+        continuous = mat.try_clone()?;
+        continuous.data_bytes()?
+    };
+    let rgb: Vec<u8> = bgr
+        .chunks_exact(3)
+        .flat_map(|p| [p[2], p[1], p[0]])
+        .collect();
+    let file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
+    let mut encoder = png::Encoder::new(BufWriter::new(file), w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(|e| write_error(path, e))?;
+    writer
+        .write_image_data(&rgb)
+        .map_err(|e| write_error(path, e))?;
+    writer.finish().map_err(|e| write_error(path, e))
 }

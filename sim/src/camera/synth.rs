@@ -30,8 +30,8 @@ use liveness::{BBox, Landmarks, Point};
 use opencv::core::{
     self, CV_8U, CV_8UC1, CV_8UC3, CV_16SC3, CV_32F, CV_32FC1, Mat, Rect, Scalar, Size,
 };
+use opencv::imgproc;
 use opencv::prelude::*;
-use opencv::{imgcodecs, imgproc};
 use std::f32::consts::FRAC_PI_2;
 use std::path::Path;
 
@@ -163,13 +163,14 @@ impl FacePhoto {
                 reason: "no such file".into(),
             });
         }
-        let image = imgcodecs::imread(&name, imgcodecs::IMREAD_COLOR)?;
-        if image.empty() {
-            return Err(SimCameraError::Photo {
-                path: name,
-                reason: "not an image OpenCV can decode".into(),
-            });
-        }
+        // A JPEG or PNG, decoded in pure Rust (the camera crate's reader).
+        let image = camera::decode_image_file(path).map_err(|e| SimCameraError::Photo {
+            path: name.clone(),
+            reason: match e {
+                camera::CameraError::Open { reason, .. } => reason,
+                other => other.to_string(),
+            },
+        })?;
         let faces = detector.detect(&image)?;
         let best = faces
             .iter()

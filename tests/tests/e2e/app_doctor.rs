@@ -29,7 +29,8 @@ fn config_for(rig: &DemoRig, dir: &Path) -> PathBuf {
     let frames = dir.join("frames");
     std::fs::create_dir_all(&frames).unwrap();
     let img = Mat::new_rows_cols_with_default(48, 64, CV_8UC3, Scalar::all(90.0)).unwrap();
-    opencv::imgcodecs::imwrite_def(frames.join("0001.png").to_str().unwrap(), &img).unwrap();
+    let jpeg = camera::jpeg_from_mat(&img, 90).unwrap();
+    std::fs::write(frames.join("0001.jpg"), &*jpeg).unwrap();
     std::fs::write(dir.join("signing.key"), "demo-key\n").unwrap();
     let text = kiosk_e2e::simulator_config(
         &rig.idcard.device(),

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use camera::Frame;
 use opencv::core::{self, Mat, Scalar, Size};
-use opencv::imgcodecs;
 use opencv::imgproc;
 use opencv::prelude::*;
 
@@ -47,7 +46,7 @@ pub fn yunet_model(test: &str) -> Option<PathBuf> {
 
 /// Loads a photo as BGR.
 pub fn load(dir: &std::path::Path, name: &str) -> Mat {
-    let m = imgcodecs::imread(dir.join(name).to_str().unwrap(), imgcodecs::IMREAD_COLOR).unwrap();
+    let m = camera::decode_image_file(&dir.join(name)).unwrap();
     assert!(!m.empty(), "{name} did not load");
     m
 }
