@@ -32,16 +32,6 @@ use tokio::sync::mpsc;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
-/// The simulators unpaced, the reader ready at once, the stand-in camera, text-mode tickets.
-fn options(dir: PathBuf, camera: StandInCamera) -> RigOptions {
-    let mut options = RigOptions::demo(dir);
-    options.pace = false;
-    options.reader_warmup = Duration::ZERO;
-    options.camera = DemoCamera::StandIn(camera);
-    options.ticket_mode = crate::printing::Mode::Text;
-    options
-}
-
 /// The driver on the simulators, and the touchscreen on this (the test's) thread.
 struct Harness {
     rig: DemoRig,
@@ -59,7 +49,12 @@ impl Harness {
             std::process::id(),
             uuid::Uuid::new_v4().simple()
         ));
-        let rig = DemoRig::start(options(dir.clone(), camera)).await.unwrap();
+        let rig = DemoRig::start(RigOptions::unpaced(
+            dir.clone(),
+            DemoCamera::StandIn(camera),
+        ))
+        .await
+        .unwrap();
         let (mut config, parts) = rig.parts().unwrap();
         config.monitor_interval = Duration::from_millis(300);
         config.pin = Some(
@@ -652,7 +647,8 @@ async fn demo_case_number() -> String {
         "kiosk-ui-flows-probe-{}",
         uuid::Uuid::new_v4().simple()
     ));
-    let probe = DemoRig::start(options(dir.clone(), StandInCamera::passing(Duration::ZERO)))
+    let camera = DemoCamera::StandIn(StandInCamera::passing(Duration::ZERO));
+    let probe = DemoRig::start(RigOptions::unpaced(dir.clone(), camera))
         .await
         .unwrap();
     let case = probe.central.demo().holders[0].case_numbers[0].clone();

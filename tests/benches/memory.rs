@@ -214,10 +214,7 @@ fn session(kiosk: &mut Kiosk, reader: &mut Proc, tally: &mut Tally, face_only: b
     kiosk.proc.send("start 0");
     let s = kiosk.at("RecordsKind");
     kiosk.press(&s, "OwnershipQuery");
-    let s = kiosk.at("Consent");
-    kiosk.press(&s, "Accept");
-    kiosk.at("PlaceCard");
-    reader.command("place resident");
+    kiosk.accept_and_place_card(reader);
     loop {
         let s = kiosk.at_any(&["Purpose", "FaceFailed"]);
         if s.id == "Purpose" {

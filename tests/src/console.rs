@@ -348,6 +348,15 @@ impl Kiosk {
         let i = screen.button(button);
         self.send(&format!("press {i}"));
     }
+
+    /// From the consent notice: accepts it and, once the kiosk asks for the card, places the
+    /// resident's card on `reader` (a `kiosk-sim idcard` process).
+    pub fn accept_and_place_card(&mut self, reader: &mut Proc) {
+        let s = self.at("Consent");
+        self.press(&s, "Accept");
+        self.at("PlaceCard");
+        reader.command("place resident");
+    }
 }
 
 /// The challenges the recorded citizen performs and the kiosk is configured to ask.

@@ -10,7 +10,8 @@ use zeroize::Zeroizing;
 use crate::CameraError;
 use crate::frame::Scratch;
 
-fn opencv_error(message: String) -> CameraError {
+/// A failure to turn bytes into a picture or back, reported as an OpenCV `StsError`.
+pub(crate) fn opencv_error(message: String) -> CameraError {
     CameraError::OpenCv(opencv::Error::new(opencv::core::StsError, message))
 }
 

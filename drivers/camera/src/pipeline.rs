@@ -152,7 +152,7 @@ impl std::fmt::Debug for BestFrame {
 }
 
 /// JPEG quality of the best frame.
-pub const JPEG_QUALITY: i32 = 90;
+pub const JPEG_QUALITY: u8 = 90;
 
 /// What a run found; no pixels except a passed check's best frame.
 #[derive(Debug)]
@@ -326,9 +326,7 @@ where
 
 /// Encodes a frame as JPEG (pure Rust, `mjpeg`) into a zeroizing buffer.
 fn encode(frame: &Frame) -> Result<BestFrame, CameraError> {
-    // JPEG_QUALITY is 1..=100.
-    let quality = u8::try_from(JPEG_QUALITY.clamp(1, 100)).unwrap_or(90);
-    let jpeg = crate::convert::jpeg_from_mat(frame.mat(), quality)?;
+    let jpeg = crate::convert::jpeg_from_mat(frame.mat(), JPEG_QUALITY)?;
     let (width, height) = frame.size();
     Ok(BestFrame {
         jpeg,

@@ -531,7 +531,7 @@ impl Camera for StandInCamera {
             opencv::core::CV_8UC3,
             opencv::core::Scalar::all(128.0),
         )?;
-        let jpeg = camera::jpeg_from_mat(&mat, 90)?;
+        let jpeg = camera::jpeg_from_mat(&mat, camera::JPEG_QUALITY)?;
         Ok(FaceResult::Passed(FaceEvidence {
             jpeg,
             liveness: LivenessEvidence {

@@ -65,6 +65,18 @@ impl RigOptions {
             ticket_mode: Mode::Raster,
         }
     }
+
+    /// For tests: the devices unpaced, the reader ready at once, tickets sent as text (quick to
+    /// build and read back), the given camera, no card.
+    pub fn unpaced(state_dir: PathBuf, camera: DemoCamera) -> RigOptions {
+        RigOptions {
+            pace: false,
+            reader_warmup: Duration::ZERO,
+            camera,
+            ticket_mode: Mode::Text,
+            ..RigOptions::demo(state_dir)
+        }
+    }
 }
 
 /// The running simulators.

@@ -463,11 +463,10 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn driver_views_reach_the_touchscreen_and_touches_drive_the_flows() {
         let dir = std::env::temp_dir().join(format!("kiosk-ui-bridge-{}", uuid::Uuid::new_v4()));
-        let mut options = RigOptions::demo(dir.clone());
-        options.pace = false;
-        options.reader_warmup = Duration::ZERO;
-        options.camera = DemoCamera::StandIn(StandInCamera::passing(Duration::from_millis(50)));
-        options.ticket_mode = crate::printing::Mode::Text;
+        let options = RigOptions::unpaced(
+            dir.clone(),
+            DemoCamera::StandIn(StandInCamera::passing(Duration::from_millis(50))),
+        );
         let rig = DemoRig::start(options).await.unwrap();
         let (mut config, parts) = rig.parts().unwrap();
         config.monitor_interval = Duration::from_millis(300);

@@ -12,7 +12,6 @@ use kiosk::app::camera::StandInCamera;
 use kiosk::app::flows::{ButtonId, FlowKind, Intent, MaintenanceInput, ScreenId};
 use kiosk::app::rig::{DemoCamera, DemoRig, RigOptions};
 use kiosk::app::{DriverHandle, View};
-use kiosk::printing::Mode;
 use kiosk::store::Store;
 use kiosk::store::journal::{JournalEvent, PrintOutcome};
 use kiosk_sim::central::Timing;
@@ -26,12 +25,12 @@ async fn rig(dir: &Path) -> DemoRig {
 }
 
 async fn rig_with(dir: &Path, camera: StandInCamera) -> DemoRig {
-    let mut options = RigOptions::demo(dir.to_owned());
-    options.pace = false;
-    options.reader_warmup = Duration::ZERO;
-    options.camera = DemoCamera::StandIn(camera);
-    options.ticket_mode = Mode::Text;
-    DemoRig::start(options).await.unwrap()
+    DemoRig::start(RigOptions::unpaced(
+        dir.to_owned(),
+        DemoCamera::StandIn(camera),
+    ))
+    .await
+    .unwrap()
 }
 
 async fn start(rig: &DemoRig) -> DriverHandle {
@@ -84,6 +83,13 @@ async fn assert_wiped(driver: &DriverHandle) {
     assert_eq!(held.session, None);
     assert_eq!(held.face_frames, 0, "face frames left after the exit");
     assert!(!held.card_name, "card data left after the exit");
+}
+
+/// Stops the driver, then the rig, and removes the test's folder.
+async fn finish(driver: DriverHandle, rig: DemoRig, dir: &Path) {
+    driver.shutdown().await;
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 fn events(dir: &Path) -> Vec<JournalEvent> {
@@ -169,9 +175,7 @@ async fn records_query_session_prints_the_certificate_and_wipes() {
         "a full ID number in the store file"
     );
 
-    driver.shutdown().await;
-    rig.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(driver, rig, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -217,9 +221,7 @@ async fn check_in_session_prints_the_slip_and_wipes() {
     )));
     assert!(matches!(ev.last(), Some(JournalEvent::SessionEnded { .. })));
 
-    driver.shutdown().await;
-    rig.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(driver, rig, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,9 +250,7 @@ async fn paper_out_puts_ticket_flows_out_of_service_until_paper_is_replaced() {
         e,
         JournalEvent::DeviceFault { device, .. } if device == "ticket_printer"
     )));
-    driver.shutdown().await;
-    rig.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(driver, rig, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -345,9 +345,7 @@ async fn maintenance_locks_citizens_out_and_journals_the_operator() {
             "MaintenanceLeft"
         ]
     );
-    driver.shutdown().await;
-    rig.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(driver, rig, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -366,9 +364,7 @@ async fn case_progress_by_the_receipt_qr_shown_to_the_camera() {
     driver.intent(Intent::Home).await;
     at(&driver, ScreenId::Idle).await;
     assert_wiped(&driver).await;
-    driver.shutdown().await;
-    rig.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(driver, rig, &dir).await;
 }
 
 /// The first QR code in a picture (its red channel as grey).
@@ -504,9 +500,7 @@ async fn the_screen_shows_the_camera_preview_then_the_certificate_preview() {
     driver.intent(Intent::Press(ButtonId::Done)).await;
     at(&driver, ScreenId::Idle).await;
     assert_wiped(&driver).await;
-    driver.shutdown().await;
-    rig.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(driver, rig, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -562,9 +556,7 @@ async fn the_screen_shows_the_qr_scan_preview_then_the_payment_qr() {
     driver.intent(Intent::Home).await;
     at(&driver, ScreenId::Idle).await;
     assert_wiped(&driver).await;
-    driver.shutdown().await;
-    rig.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(driver, rig, &dir).await;
 }
 
 /// The real face pipeline (the simulator's cooperative citizen from a face photo, YuNet or the
@@ -578,11 +570,7 @@ async fn the_face_pipeline_feeds_the_camera_preview() {
         return;
     };
     let dir = tempdir("livepreview");
-    let mut options = RigOptions::demo(dir.clone());
-    options.pace = false;
-    options.reader_warmup = Duration::ZERO;
-    options.camera = DemoCamera::Photo(Some(photos));
-    options.ticket_mode = Mode::Text;
+    let options = RigOptions::unpaced(dir.clone(), DemoCamera::Photo(Some(photos)));
     let rig = DemoRig::start(options).await.unwrap();
     let driver = start(&rig).await;
     driver.intent(Intent::Start(FlowKind::Records)).await;
@@ -621,9 +609,7 @@ async fn the_face_pipeline_feeds_the_camera_preview() {
     driver.intent(Intent::Home).await;
     at(&driver, ScreenId::Idle).await;
     assert_wiped(&driver).await;
-    driver.shutdown().await;
-    rig.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(driver, rig, &dir).await;
 }
 
 #[test]

@@ -110,10 +110,7 @@ fn records_query_and_check_in_sessions_against_simulator_processes() {
     kiosk.send("start 0");
     let s = kiosk.at("RecordsKind");
     kiosk.press(&s, "OwnershipQuery");
-    let s = kiosk.at("Consent");
-    kiosk.press(&s, "Accept");
-    kiosk.at("PlaceCard");
-    reader.command("place resident");
+    kiosk.accept_and_place_card(&mut reader);
     let s = kiosk.at("Purpose");
     assert!(
         kiosk.seen.iter().any(|id| id == "FaceCheck"),
@@ -150,10 +147,7 @@ fn records_query_and_check_in_sessions_against_simulator_processes() {
     kiosk.send("start 1");
     let s = kiosk.at("CheckInMethod");
     kiosk.press(&s, "UseCard");
-    let s = kiosk.at("Consent");
-    kiosk.press(&s, "Accept");
-    kiosk.at("PlaceCard");
-    reader.command("place resident");
+    kiosk.accept_and_place_card(&mut reader);
     let s = kiosk.at("Appointments");
     let items = s.items();
     let chosen = items

@@ -13,6 +13,7 @@ use opencv::core::{Mat, Scalar};
 use opencv::prelude::*;
 
 use crate::capture::{Clock, ensure_bgr};
+use crate::convert::opencv_error;
 use crate::frame::Scratch;
 use crate::source::{FrameSource, SourceOptions};
 use crate::{CameraError, Frame};
@@ -154,7 +155,7 @@ impl FrameSource for DeviceSource {
 fn to_bgr(g: &Granted, bytes: &[u8]) -> Result<Mat, CameraError> {
     match g.fourcc {
         FourCc::MJPG | FourCc::JPEG => {
-            let image = mjpeg::decode_jpeg(bytes).map_err(|e| bad_picture(e.to_string()))?;
+            let image = mjpeg::decode_jpeg(bytes).map_err(|e| opencv_error(e.to_string()))?;
             crate::convert::mat_from_image(&image)
         }
         FourCc::YUYV => {
@@ -170,7 +171,7 @@ fn to_bgr(g: &Granted, bytes: &[u8]) -> Result<Mat, CameraError> {
             Ok(bgr)
         }
         FourCc::GREY => ensure_bgr(raw_rows(g, bytes, 1, opencv::core::CV_8UC1)?),
-        other => Err(bad_picture(format!("unsupported pixel format {other}"))),
+        other => Err(opencv_error(format!("unsupported pixel format {other}"))),
     }
 }
 
@@ -186,24 +187,20 @@ fn raw_rows(
     let stride = (g.stride as usize).max(row);
     let needed = stride * h.saturating_sub(1) + row;
     if w == 0 || h == 0 || bytes.len() < needed {
-        return Err(bad_picture(format!(
+        return Err(opencv_error(format!(
             "{} bytes for a {w}x{h} {} picture that needs {needed}",
             bytes.len(),
             g.fourcc
         )));
     }
-    let rows = i32::try_from(h).map_err(|e| bad_picture(e.to_string()))?;
-    let cols = i32::try_from(w).map_err(|e| bad_picture(e.to_string()))?;
+    let rows = i32::try_from(h).map_err(|e| opencv_error(e.to_string()))?;
+    let cols = i32::try_from(w).map_err(|e| opencv_error(e.to_string()))?;
     let mut mat = Mat::new_rows_cols_with_default(rows, cols, typ, Scalar::all(0.0))?;
     let data = mat.data_bytes_mut()?;
     for (dst, src) in data.chunks_exact_mut(row).zip(bytes.chunks(stride)) {
         dst.copy_from_slice(&src[..row]);
     }
     Ok(mat)
-}
-
-fn bad_picture(reason: String) -> CameraError {
-    CameraError::OpenCv(opencv::Error::new(opencv::core::StsError, reason))
 }
 
 #[cfg(test)]
