@@ -1,6 +1,5 @@
 //! The kiosk's software time in a scripted records session (query and certificate) against the
-//! in-process simulators at real device speed, with no citizen think time; and memory over many
-//! sessions.
+//! simulators at real device speed, with no citizen think time; and memory over many sessions.
 //!
 //! Software time = the session's wall time minus what the devices and central take: the reader
 //! (from placing the card to the card read: poll interval and wire time at 115200 baud), the face
@@ -12,10 +11,22 @@
 //! and SQLite's share. Budgets: RSS after the last session at most 16 MB above the RSS after the
 //! first 100, and the live malloc heap outside SQLite flat (under 1 % growth over the last half
 //! of the sessions). SQLite's share is reported apart and split at the end between the kiosk
-//! store's page cache and the central simulator's in-memory database; it is exact: the bench
+//! store's page cache and the idle rig central simulator's seeded database; it is exact: the bench
 //! gives SQLite glibc's malloc as its allocator, so SQLite's own count plus one chunk header per
-//! live allocation is what it holds of the heap. The RSS includes the in-process simulators
-//! (central with its SQLite, reader, printer), which a hall kiosk does not carry.
+//! live allocation is what it holds of the heap. The central simulator that answers the kiosk
+//! runs in a child process (this bench re-run with `SESSION_BENCH_ROLE=central`), as central
+//! does in a hall: its database grows with every query and certificate recorded, and that
+//! growth is central's, not the kiosk's. The reader and printer simulators stay in process
+//! (their state does not grow), and so does the demo rig's own central simulator, idle: nothing
+//! talks to it. The RSS includes them, which a hall kiosk does not carry.
+//!
+//! glibc's per-thread caches (tcache) are turned off for this bench: the bench re-runs itself
+//! with `GLIBC_TUNABLES=glibc.malloc.tcache_count=0` unless `GLIBC_TUNABLES` already sets
+//! `tcache_count`. A chunk freed into a thread's cache still counts as in use in `mallinfo2`
+//! (glibc 2.36: 7 chunks of 200 bytes malloc'd and freed leave `uordblks` at 2112 with the
+//! cache, 656 without), so with the caches on, their slow filling, bounded at 7 chunks per size
+//! class per thread, reads as live-heap growth. `GLIBC_TUNABLES=glibc.malloc.tcache_count=7`
+//! measures with glibc's default caches.
 //! `TRIM=1` calls `malloc_trim` after every session (to tell live heap from glibc's kept free
 //! chunks). Exits non-zero when a budget is exceeded.
 #![allow(
@@ -33,6 +44,10 @@ use kiosk::app::camera::StandInCamera;
 use kiosk::app::flows::{ButtonId, FlowKind, Intent, ScreenId};
 use kiosk::app::rig::{DemoCamera, DemoRig, RigOptions};
 use kiosk::app::{DeviceTime, DriverHandle};
+use kiosk::central::{CentralClient, ClientConfig};
+use std::io::{BufRead, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BUDGET: Duration = Duration::from_secs(2);
@@ -108,17 +123,96 @@ fn minus(a: DeviceTime, b: DeviceTime) -> DeviceTime {
     }
 }
 
+/// The environment variable that makes this bench the central simulator's child process.
+const ROLE: &str = "SESSION_BENCH_ROLE";
+
+/// The child's life: the central simulator (the demo rig's configuration and seed, so the
+/// rig's cards and cases are there) on loopback; its base URL on the first line of stdout; it
+/// ends when its stdin closes (the bench ended, or died).
+fn serve_central() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let sim = kiosk_sim::central::spawn(kiosk_sim::central::CentralSimConfig::default())
+            .await
+            .unwrap();
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", sim.base_url()).unwrap();
+        out.flush().unwrap();
+        drop(out);
+        tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink()))
+            .await
+            .unwrap()
+            .ok();
+        sim.shutdown().await;
+    });
+}
+
+/// Re-runs the bench with glibc's per-thread malloc caches off (see the module documentation),
+/// unless `GLIBC_TUNABLES` already says how many chunks they keep. glibc reads its tunables
+/// once, at start-up, hence the re-run.
+fn without_thread_caches() {
+    use std::os::unix::process::CommandExt;
+    let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
+    if tunables.contains("glibc.malloc.tcache_count") {
+        return;
+    }
+    let tunables = if tunables.is_empty() {
+        "glibc.malloc.tcache_count=0".to_owned()
+    } else {
+        format!("{tunables}:glibc.malloc.tcache_count=0")
+    };
+    let error = Command::new(std::env::current_exe().unwrap())
+        .args(std::env::args_os().skip(1))
+        .env("GLIBC_TUNABLES", tunables)
+        .exec();
+    panic!("cannot re-run the bench without thread caches: {error}");
+}
+
+/// The central simulator in a child process: the child and its base URL.
+fn spawn_central() -> (Child, String) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .env(ROLE, "central")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let url = url.trim().to_owned();
+    assert!(
+        url.starts_with("http://"),
+        "the central child process gave no URL: {url:?}"
+    );
+    (child, url)
+}
+
 async fn start(
     pace: bool,
     dir: &std::path::Path,
-) -> (DemoRig, DriverHandle, std::sync::Arc<kiosk::store::Store>) {
+    central_url: &str,
+) -> (DemoRig, DriverHandle, Arc<kiosk::store::Store>) {
     let mut options = RigOptions::demo(dir.to_owned());
     options.pace = pace;
     options.reader_warmup = Duration::ZERO;
     options.camera = DemoCamera::StandIn(StandInCamera::passing(Duration::ZERO));
     let rig = DemoRig::start(options).await.unwrap();
-    let (mut config, parts) = rig.parts().unwrap();
-    let store = std::sync::Arc::clone(&parts.store);
+    let (mut config, mut parts) = rig.parts().unwrap();
+    // Central answers from the child process, not from the rig's own (idle) simulator.
+    parts.central = Arc::new(
+        CentralClient::new(ClientConfig::new(
+            central_url,
+            kiosk_sim::central::DEMO_KIOSK_ID,
+            kiosk_sim::central::DEMO_KIOSK_KEY.to_vec(),
+        ))
+        .unwrap(),
+    );
+    let store = Arc::clone(&parts.store);
     config.monitor_interval = Duration::from_secs(5);
     let driver = kiosk::app::spawn(config, parts).unwrap();
     driver
@@ -130,6 +224,11 @@ async fn start(
 }
 
 fn main() {
+    if std::env::var_os(ROLE).is_some_and(|r| r == "central") {
+        serve_central();
+        return;
+    }
+    without_thread_caches();
     // SQLite on glibc's malloc, so that its share of the heap is known exactly.
     heap::sqlite_on_malloc();
     if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
@@ -148,9 +247,10 @@ fn main() {
         .build()
         .unwrap();
     let dir = std::env::temp_dir().join(format!("kiosk-bench-session-{}", std::process::id()));
+    let (mut central, central_url) = spawn_central();
     let ok = runtime.block_on(async {
         // 1. Software time at real device speed.
-        let (rig, driver, _) = start(true, &dir.join("paced")).await;
+        let (rig, driver, _) = start(true, &dir.join("paced"), &central_url).await;
         session(&rig, &driver).await; // warm-up: connections, fonts, caches
         let mut soft = Vec::new();
         for _ in 0..5 {
@@ -188,7 +288,11 @@ fn main() {
 
         // 2. Memory over many sessions (devices unpaced: the software is what allocates).
         let trim = std::env::var("TRIM").is_ok_and(|v| v == "1");
-        let (rig, driver, store) = start(false, &dir.join("memory")).await;
+        println!(
+            "malloc: GLIBC_TUNABLES={}",
+            std::env::var("GLIBC_TUNABLES").unwrap_or_default()
+        );
+        let (rig, driver, store) = start(false, &dir.join("memory"), &central_url).await;
         let t0 = Instant::now();
         let mut samples: Vec<(usize, Snapshot)> = vec![(0, Snapshot::take())];
         println!(
@@ -210,14 +314,14 @@ fn main() {
         }
         let elapsed = t0.elapsed();
         // Whose SQLite memory: the kiosk store's page cache is what release_memory frees; the
-        // rest is the central simulator's in-memory database.
+        // rest is the idle rig central simulator's in-memory database (seeded, unchanged).
         let before = Snapshot::take().sqlite_live;
         store.release_memory().unwrap();
         let after = Snapshot::take().sqlite_live;
         println!(
             "SQLite at the end: {:.2} MB in all connections; the kiosk store's page cache {:.2} MB \
-             (freed by Store::release_memory), the rest {:.2} MB (the central simulator's \
-             in-memory database)",
+             (freed by Store::release_memory), the rest {:.2} MB (the idle in-process central \
+             simulator's seeded in-memory database)",
             mb(before),
             mb(before.saturating_sub(after)),
             mb(after)
@@ -227,6 +331,9 @@ fn main() {
         let flat = memory_verdict(&samples, elapsed);
         within && flat
     });
+    // Closing its stdin ends the central child.
+    drop(central.stdin.take());
+    let _ = central.wait();
     let _ = std::fs::remove_dir_all(&dir);
     if !ok {
         std::process::exit(1);
@@ -274,8 +381,7 @@ fn memory_verdict(samples: &[(usize, Snapshot)], elapsed: Duration) -> bool {
     // The last half: the live heap must be flat.
     let (_, h) = at_or_before(samples, last_n - last_n / 2);
     let pct = |a: u64, b: u64| (b as f64 - a as f64) * 100.0 / (a.max(1) as f64);
-    // SQLite's pages are left out: the in-process central simulator keeps its database in
-    // memory, so it grows with every record stored; the kiosk store's cache is bounded.
+    // SQLite's pages are reported apart: the kiosk store's page cache fills up to its bound.
     let outside = |s: &Snapshot| s.malloc_live.saturating_sub(s.sqlite_heap());
     let heap_pct = pct(outside(&h), outside(&last));
     let heap_ok = heap_pct < HEAP_GROWTH_BUDGET_PCT;
