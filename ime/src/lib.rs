@@ -225,32 +225,39 @@ fn candidates_for(table: &Table, input: &str, tokens: &[Token]) -> Vec<Candidate
         }
     }
 
-    // The characters of the first syllable: exact reading first, then by frequency.
-    let mut chars: Vec<(u8, std::cmp::Reverse<u8>, u32, &'static str)> = Vec::new();
+    // The characters of the first syllable: exact reading first, then by frequency, then by
+    // place in the syllable's list, then by character. Each is one character, so the order fits
+    // one integer key (see `char_key`): a plain integer sort, and the duplicates (a character
+    // read several ways within the range) found by code point.
+    let mut chars: Vec<(u64, &'static str)> = Vec::new();
     for id in first_ids {
         let Some(t) = tier(first, id, extension_at(0)) else {
             continue;
         };
         for (position, entry) in table.chars_of(id).iter().enumerate() {
-            let position = u32::try_from(position).unwrap_or(u32::MAX);
-            chars.push((t, std::cmp::Reverse(entry.freq), position, entry.text));
+            if let Some(key) = char_key(t, entry.freq, position, entry.text) {
+                chars.push((key, entry.text));
+            }
         }
     }
-    chars.sort_unstable();
+    chars.sort_unstable_by_key(|c| c.0);
     scored.sort_unstable_by_key(|a| (a.0, a.1, a.2));
 
-    let mut seen: HashSet<&str> = HashSet::new();
+    // Words have 2 to 4 characters, so a word never repeats a character candidate.
+    let mut seen_words: HashSet<&str> = HashSet::with_capacity(scored.len());
+    let mut seen_chars: HashSet<u32, CodePointHash> =
+        HashSet::with_capacity_and_hasher(chars.len(), CodePointHash);
     let mut out: Vec<Candidate> = Vec::with_capacity(scored.len() + chars.len() + 1);
     for (_, _, _, text, covers) in scored {
-        if seen.insert(text) {
+        if seen_words.insert(text) {
             out.push(Candidate {
                 text: Cow::Borrowed(text),
                 covers,
             });
         }
     }
-    for (_, _, _, text) in chars {
-        if seen.insert(text) {
+    for (key, text) in chars {
+        if seen_chars.insert(code_point(key)) {
             out.push(Candidate {
                 text: Cow::Borrowed(text),
                 covers: 1,
@@ -267,6 +274,66 @@ fn candidates_for(table: &Table, input: &str, tokens: &[Token]) -> Vec<Candidate
         }
     }
     out
+}
+
+/// Bits of [`char_key`] given to the character's place in its syllable's list.
+const POSITION_BITS: u32 = 22;
+/// Bits of [`char_key`] given to the code point (Unicode's last is U+10FFFF: 21 bits).
+const CODE_POINT_BITS: u32 = 21;
+
+/// A character candidate's sort key: (tier, frequency descending, position, code point) packed
+/// into one integer, ordered as the tuple would be (UTF-8 orders strings by code point, so the
+/// last field orders as the text did). A position past 2^22 (no syllable has a list that long)
+/// would share the last value, and such ties fall to the code point. `None` for a text that is
+/// not exactly one character (the table gives none).
+fn char_key(tier: u8, freq: u8, position: usize, text: &str) -> Option<u64> {
+    let mut it = text.chars();
+    let (Some(c), None) = (it.next(), it.next()) else {
+        return None;
+    };
+    let position = u64::try_from(position)
+        .unwrap_or(u64::MAX)
+        .min((1 << POSITION_BITS) - 1);
+    Some(
+        (u64::from(tier) << (8 + POSITION_BITS + CODE_POINT_BITS))
+            | (u64::from(u8::MAX - freq) << (POSITION_BITS + CODE_POINT_BITS))
+            | (position << CODE_POINT_BITS)
+            | u64::from(u32::from(c)),
+    )
+}
+
+/// The code point a [`char_key`] ends with.
+fn code_point(key: u64) -> u32 {
+    u32::try_from(key & ((1 << CODE_POINT_BITS) - 1)).unwrap_or(0)
+}
+
+/// Hashes code points for the duplicate check: one multiplication (Fibonacci hashing) instead of
+/// SipHash, which the table's own data cannot turn against (no outside input picks the keys).
+#[derive(Clone, Copy, Default)]
+struct CodePointHash;
+
+impl std::hash::BuildHasher for CodePointHash {
+    type Hasher = CodePointHasher;
+    fn build_hasher(&self) -> CodePointHasher {
+        CodePointHasher(0)
+    }
+}
+
+/// See [`CodePointHash`].
+struct CodePointHasher(u64);
+
+impl std::hash::Hasher for CodePointHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// Sizes of a freshly parsed table, for the benchmark.

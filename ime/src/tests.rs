@@ -301,3 +301,32 @@ fn letters_that_begin_no_syllable_are_offered_as_themselves() {
     let c = typed("ibei");
     assert_eq!(c.preedit(), "i'bei");
 }
+
+proptest::proptest! {
+    /// The packed key of a character candidate orders as the tuple it stands for: (tier,
+    /// frequency descending, position, text), and gives back the character's code point.
+    #[test]
+    fn char_key_orders_as_the_tuple(
+        a in (0u8..=255, 0u8..=255, 0usize..5_000_000, proptest::char::any()),
+        b in (0u8..=255, 0u8..=255, 0usize..5_000_000, proptest::char::any()),
+    ) {
+        let text = |c: char| c.to_string();
+        let (ta, tb) = (text(a.3), text(b.3));
+        let ka = char_key(a.0, a.1, a.2, &ta).unwrap();
+        let kb = char_key(b.0, b.1, b.2, &tb).unwrap();
+        proptest::prop_assert_eq!(code_point(ka), u32::from(a.3));
+        // Positions past 2^22 - 1 count as 2^22 - 1 (no syllable lists that many).
+        let cap = |p: usize| p.min((1 << POSITION_BITS) - 1);
+        let tuple = |t: &(u8, u8, usize, char), s: &str| {
+            (t.0, std::cmp::Reverse(t.1), cap(t.2), s.to_owned())
+        };
+        proptest::prop_assert_eq!(ka.cmp(&kb), tuple(&a, &ta).cmp(&tuple(&b, &tb)));
+    }
+}
+
+#[test]
+fn char_key_refuses_anything_but_one_character() {
+    assert_eq!(char_key(0, 0, 0, ""), None);
+    assert_eq!(char_key(0, 0, 0, "北京"), None);
+    assert!(char_key(0, 0, 0, "北").is_some());
+}
