@@ -184,6 +184,10 @@ impl<S: FrameSource> FrameSource for Reconnecting<S> {
             None => format!("{} (closed, reconnects: {})", self.what, self.reconnects),
         }
     }
+
+    fn offers(&self) -> Option<String> {
+        self.current.as_ref().and_then(FrameSource::offers)
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,12 @@ pub trait FrameSource {
 
     /// A short description for logs and diagnostics (never a person's data).
     fn describe(&self) -> String;
+
+    /// What a camera offers: its formats, frame sizes and frame rates, for `kiosk doctor`
+    /// (`None` for files and folders).
+    fn offers(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A source named on the command line or in the configuration.
@@ -126,6 +132,10 @@ impl<S: FrameSource + ?Sized> FrameSource for Box<S> {
 
     fn describe(&self) -> String {
         (**self).describe()
+    }
+
+    fn offers(&self) -> Option<String> {
+        (**self).offers()
     }
 }
 

@@ -19,8 +19,9 @@
 )]
 
 mod common;
+mod fake_v4l2;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use camera::{CameraError, DeviceSource, FrameSource, Reconnecting, SourceOptions};
@@ -28,33 +29,10 @@ use common::temp_dir;
 use opencv::core::Vec3b;
 use opencv::prelude::*;
 
-/// The path the fake answers on (no such file exists).
-const FAKE: &str = "/nonexistent/fake-v4l2/video0";
+/// The path the fake answers on.
+const FAKE: &str = fake_v4l2::PATH;
 const CHILD: &str = "FAKE_V4L2_CHILD";
 const MARKER: &str = "FAKE-V4L2-CHILD-RAN";
-
-/// Compiles the fake into `dir`.
-fn build_fake(dir: &Path) -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fake_v4l2/fake_v4l2.c");
-    let lib = dir.join("libfake_v4l2.so");
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
-    let out = Command::new(&cc)
-        .args([
-            "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-o",
-        ])
-        .arg(&lib)
-        .arg(&source)
-        .arg("-ldl")
-        .output()
-        .unwrap_or_else(|e| panic!("{cc} (the C compiler, package gcc) cannot run: {e}"));
-    assert!(
-        out.status.success(),
-        "{cc} failed on {}: {}",
-        source.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    lib
-}
 
 /// In the parent: runs `test` of this binary in a child with the fake loaded and configured by
 /// `env` (`FAKE_V4L2_JPEG` names a file in a fresh folder, for the child to write), checks it
@@ -67,7 +45,7 @@ fn in_child(test: &str, env: &[(&str, &str)], camera: impl FnOnce()) -> Option<V
         return None;
     }
     let dir = temp_dir("v4l2");
-    let lib = build_fake(&dir);
+    let lib = fake_v4l2::build(&dir);
     let log = dir.join("calls.log");
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
@@ -131,13 +109,18 @@ fn luma(sequence: u32) -> f64 {
     f64::from(16 + 8 * (sequence % 25))
 }
 
-/// The calls of the log up to (and including) the first that starts with `until`.
+/// The calls of the log up to (and including) the first that starts with `until`, without the
+/// listing of sizes and rates (`ENUM_FRAMESIZES`, `ENUM_FRAMEINTERVALS`).
 fn calls_until<'a>(log: &'a [String], until: &str) -> Vec<&'a str> {
     let end = log
         .iter()
         .position(|l| l.starts_with(until))
         .unwrap_or_else(|| panic!("no {until} in {log:#?}"));
-    log[..=end].iter().map(String::as_str).collect()
+    log[..=end]
+        .iter()
+        .map(String::as_str)
+        .filter(|l| !l.starts_with("ENUM_FRAME"))
+        .collect()
 }
 
 #[test]
@@ -151,6 +134,10 @@ fn yuyv_streams_the_newest_picture_and_stops_cleanly() {
             assert_eq!(
                 cam.describe(),
                 format!("device:{FAKE} (V4L2 fake_v4l2 Fake Camera, YUYV 640x480 at 15.0 fps)")
+            );
+            assert_eq!(
+                cam.offers().as_deref(),
+                Some("YUYV 640x480 (30, 15 fps), 320x240 (30, 15 fps)")
             );
             // Both buffers are ready at each read: the newer is read (pictures 1, 3, 5), the
             // older given straight back. Grey from BT.601 limited range: 1.164 x (Y - 16). The
@@ -209,6 +196,13 @@ fn mjpg_is_chosen_when_yuyv_cannot_keep_the_frame_rate() {
                 cam.describe(),
                 format!("device:{FAKE} (V4L2 fake_v4l2 Fake Camera, MJPG 640x480 at 15.0 fps)")
             );
+            assert_eq!(
+                cam.offers().as_deref(),
+                Some(
+                    "YUYV 640x480 (5 fps), 320x240 (5 fps); \
+                     MJPG 640x480 (30, 15 fps), 320x240 (30, 15 fps)"
+                )
+            );
             for p in pixels(&mut cam, &[(0, 0), (240, 320), (479, 639)]) {
                 assert!(near(p, [40.0, 120.0, 200.0]), "{p:?}");
             }
@@ -238,6 +232,10 @@ fn an_infrared_camera_gives_grey_widened_to_three_channels() {
         || {
             let mut cam = open(30.0).unwrap();
             assert!(cam.describe().contains("GREY 640x480 at 30.0 fps"));
+            assert_eq!(
+                cam.offers().as_deref(),
+                Some("GREY 160x120 to 640x480 step 16x8 (1 to 30 fps)")
+            );
             let y = luma(1) as u8;
             assert_eq!(pixels(&mut cam, &[(0, 0), (479, 639)]), [[y; 3], [y; 3]]);
         },

@@ -323,6 +323,10 @@ impl FrameSource for Cancellable<'_, '_> {
     fn describe(&self) -> String {
         self.inner.describe()
     }
+
+    fn offers(&self) -> Option<String> {
+        self.inner.offers()
+    }
 }
 
 fn challenge_name(c: Challenge) -> &'static str {
@@ -417,13 +421,25 @@ impl Camera for OpenCvCamera {
     }
 
     fn probe(&mut self) -> Result<String, CameraError> {
-        let mut source = (self.open)()?;
-        let frame = source
-            .next_frame()?
-            .ok_or_else(|| CameraError::BadSpec("the source gave no frame".to_owned()))?;
-        let (w, h) = frame.size();
-        Ok(format!("{}: {w}x{h}", source.describe()))
+        probe_source((self.open)()?.as_mut())
     }
+}
+
+/// Reads one frame of `source`: what it is, the frame's size, and what the camera offers (its
+/// formats, sizes and rates, for the installer), or why no frame came.
+///
+/// # Errors
+/// The source's error, or [`CameraError::BadSpec`] when it ended without a frame.
+pub fn probe_source(source: &mut (dyn FrameSource + Send)) -> Result<String, CameraError> {
+    let frame = source
+        .next_frame()?
+        .ok_or_else(|| CameraError::BadSpec("the source gave no frame".to_owned()))?;
+    let (w, h) = frame.size();
+    let offers = source
+        .offers()
+        .map(|o| format!("; offers {o}"))
+        .unwrap_or_default();
+    Ok(format!("{}: {w}x{h}{offers}", source.describe()))
 }
 
 /// The first QR code in a BGR or grey frame, if any.

@@ -200,12 +200,7 @@ impl Camera for NoDetector {
     }
 
     fn probe(&mut self) -> Result<String, ::camera::CameraError> {
-        let mut source = (self.0)()?;
-        let frame = source
-            .next_frame()?
-            .ok_or_else(|| ::camera::CameraError::BadSpec("no frame".to_owned()))?;
-        let (w, h) = frame.size();
-        Ok(format!("{}: {w}x{h}", source.describe()))
+        super::camera::probe_source((self.0)()?.as_mut())
     }
 }
 

@@ -15,6 +15,9 @@ use opencv::core::{CV_8UC3, Mat, Scalar};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[path = "../../../drivers/camera/tests/fake_v4l2/mod.rs"]
+mod fake_v4l2;
+
 async fn rig(dir: &Path) -> DemoRig {
     let mut options = RigOptions::demo(dir.join("sim"));
     options.pace = false;
@@ -157,6 +160,50 @@ async fn doctor_passes_on_the_simulators_and_names_each_fault() {
         "{stdout}"
     );
 
+    rig.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `kiosk doctor` on a V4L2 camera: the camera crate's user-space capture device loaded into the
+/// kiosk process (`LD_PRELOAD`). The camera line says what the driver granted and what the camera
+/// offers, for the installer to see why a size or rate was not had.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_says_what_a_v4l2_camera_offers() {
+    let dir = kiosk_e2e::temp_dir("doctor-v4l2");
+    let rig = rig(&dir).await;
+    let path = config_for(&rig, &dir);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let source = format!("source = \"device:{}\"", fake_v4l2::PATH);
+    std::fs::write(&path, text.replace("source = \"frames:frames\"", &source)).unwrap();
+    let lib = fake_v4l2::build(&dir);
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(kiosk_e2e::bin("kiosk"))
+            .args(["doctor", "--config"])
+            .arg(&path)
+            .env("LD_PRELOAD", &lib)
+            .env("FAKE_V4L2_PATH", fake_v4l2::PATH)
+            .env("FAKE_V4L2_FORMATS", "MJPG,YUYV")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let camera = stdout
+        .lines()
+        .find(|l| l.contains(" camera: "))
+        .unwrap_or_else(|| panic!("no camera line in {stdout}"));
+    assert_eq!(
+        camera,
+        format!(
+            "OK   camera: device:{} (V4L2 fake_v4l2 Fake Camera, YUYV 640x480 at 30.0 fps): \
+             640x480; offers MJPG 640x480 (30, 15 fps), 320x240 (30, 15 fps); \
+             YUYV 640x480 (30, 15 fps), 320x240 (30, 15 fps)",
+            fake_v4l2::PATH
+        ),
+        "{stdout}"
+    );
+    assert!(out.status.success(), "{stdout}");
     rig.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

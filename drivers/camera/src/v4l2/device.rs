@@ -48,6 +48,40 @@ const CAP_DEVICE_CAPS: u32 = 0x8000_0000;
 const CAP_TIMEPERFRAME: u32 = 0x1000;
 /// `V4L2_BUF_FLAG_ERROR`: the buffer was filled but its data may be corrupt.
 const BUF_FLAG_ERROR: u32 = 0x0000_0040;
+/// `V4L2_FRMSIZE_TYPE_DISCRETE` and `V4L2_FRMIVAL_TYPE_DISCRETE` (`enum v4l2_frmsizetypes`,
+/// `enum v4l2_frmivaltypes`): one size or interval per index; 2 (continuous) and 3 (stepwise)
+/// give a range at index 0.
+const FRM_TYPE_DISCRETE: u32 = 1;
+/// How many frame sizes of a format, and intervals of a size, are listed at most.
+const MAX_MODES: u32 = 32;
+
+/// `struct v4l2_frmsizeenum` (44 bytes).
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct FrmSizeEnum {
+    index: u32,
+    pixel_format: u32,
+    type_: u32,
+    /// Discrete: width, height. Stepwise or continuous: min, max and step of the width, then
+    /// of the height.
+    size: [u32; 6],
+    reserved: [u32; 2],
+}
+
+/// `struct v4l2_frmivalenum` (52 bytes).
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct FrmIvalEnum {
+    index: u32,
+    pixel_format: u32,
+    width: u32,
+    height: u32,
+    type_: u32,
+    /// Discrete: numerator, denominator (seconds per frame). Stepwise or continuous: the
+    /// shortest, the longest and the step, each a fraction.
+    interval: [u32; 6],
+    reserved: [u32; 2],
+}
 
 /// `struct v4l2_capability` (104 bytes).
 #[repr(C)]
@@ -176,6 +210,8 @@ const _: () = assert!(size_of::<Format>() == 208);
 const _: () = assert!(size_of::<StreamParm>() == 204);
 const _: () = assert!(size_of::<RequestBuffers>() == 20);
 const _: () = assert!(size_of::<Buffer>() == 88);
+const _: () = assert!(size_of::<FrmSizeEnum>() == 44);
+const _: () = assert!(size_of::<FrmIvalEnum>() == 52);
 
 // The ioctls (`videodev2.h`: `#define VIDIOC_* _IO*('V', nr, type)`).
 nix::ioctl_read!(vidioc_querycap, b'V', 0, Capability);
@@ -189,6 +225,8 @@ nix::ioctl_write_ptr!(vidioc_streamon, b'V', 18, i32);
 nix::ioctl_write_ptr!(vidioc_streamoff, b'V', 19, i32);
 nix::ioctl_readwrite!(vidioc_g_parm, b'V', 21, StreamParm);
 nix::ioctl_readwrite!(vidioc_s_parm, b'V', 22, StreamParm);
+nix::ioctl_readwrite!(vidioc_enum_framesizes, b'V', 74, FrmSizeEnum);
+nix::ioctl_readwrite!(vidioc_enum_frameintervals, b'V', 75, FrmIvalEnum);
 
 /// A pixel format's four-character code (`v4l2_fourcc`: the first character in the low byte).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -248,6 +286,7 @@ pub(crate) struct Device {
     buffers: Vec<Mapping>,
     granted: Granted,
     driver: String,
+    offers: String,
     streaming: bool,
 }
 
@@ -320,6 +359,7 @@ impl Device {
         }
 
         let offered = formats(raw)?;
+        let offers = modes(raw, &offered);
         let candidates: Vec<FourCc> = PREFERRED
             .into_iter()
             .filter(|f| offered.contains(f))
@@ -351,6 +391,7 @@ impl Device {
             buffers: Vec::new(),
             granted,
             driver,
+            offers,
             streaming: false,
         };
         device.map_buffers()?;
@@ -366,6 +407,11 @@ impl Device {
     /// The driver and card names.
     pub(crate) fn driver(&self) -> &str {
         &self.driver
+    }
+
+    /// What the camera offers: formats, their frame sizes and frame rates (see [`modes`]).
+    pub(crate) fn offers(&self) -> &str {
+        &self.offers
     }
 
     fn map_buffers(&mut self) -> io::Result<()> {
@@ -590,6 +636,96 @@ fn formats(fd: i32) -> io::Result<Vec<FourCc>> {
     Ok(out)
 }
 
+/// What a device offers, for the installer: each format with its frame sizes and their frame
+/// rates, e.g. `YUYV 640x480 (30, 15 fps), 1280x720 (10 fps); MJPG 1280x720 (30 fps)`. A driver
+/// that does not list sizes (or rates) gives the format (or the size) alone.
+fn modes(fd: i32, formats: &[FourCc]) -> String {
+    let listed: Vec<String> = formats
+        .iter()
+        .map(|&fourcc| {
+            let sizes = frame_sizes(fd, fourcc);
+            if sizes.is_empty() {
+                fourcc.to_string()
+            } else {
+                format!("{fourcc} {}", sizes.join(", "))
+            }
+        })
+        .collect();
+    listed.join("; ")
+}
+
+/// The frame sizes of a format (`VIDIOC_ENUM_FRAMESIZES` until it refuses), with their rates.
+fn frame_sizes(fd: i32, fourcc: FourCc) -> Vec<String> {
+    let mut out = Vec::new();
+    for index in 0..MAX_MODES {
+        let mut e = FrmSizeEnum {
+            index,
+            pixel_format: fourcc.0,
+            ..FrmSizeEnum::default()
+        };
+        // SAFETY: `e` is a valid `struct v4l2_frmsizeenum` for the call's duration.
+        if unsafe { vidioc_enum_framesizes(fd, &mut e) }.is_err() {
+            break;
+        }
+        if e.type_ == FRM_TYPE_DISCRETE {
+            let [w, h, ..] = e.size;
+            out.push(format!("{w}x{h}{}", rates(fd, fourcc, w, h)));
+        } else {
+            // A range, at index 0 only; its rates are listed for the largest size.
+            let [min_w, max_w, step_w, min_h, max_h, step_h] = e.size;
+            out.push(format!(
+                "{min_w}x{min_h} to {max_w}x{max_h} step {step_w}x{step_h}{}",
+                rates(fd, fourcc, max_w, max_h)
+            ));
+            break;
+        }
+    }
+    out
+}
+
+/// The frame rates of a mode (`VIDIOC_ENUM_FRAMEINTERVALS`), as ` (30, 15 fps)` or
+/// ` (1 to 30 fps)`; empty when the driver does not list them.
+fn rates(fd: i32, fourcc: FourCc, width: u32, height: u32) -> String {
+    let mut listed = Vec::new();
+    for index in 0..MAX_MODES {
+        let mut e = FrmIvalEnum {
+            index,
+            pixel_format: fourcc.0,
+            width,
+            height,
+            ..FrmIvalEnum::default()
+        };
+        // SAFETY: `e` is a valid `struct v4l2_frmivalenum` for the call's duration.
+        if unsafe { vidioc_enum_frameintervals(fd, &mut e) }.is_err() {
+            break;
+        }
+        let [num, den, max_num, max_den, ..] = e.interval;
+        if e.type_ != FRM_TYPE_DISCRETE {
+            // A range: the shortest interval is the highest rate.
+            return match (per_second(num, den), per_second(max_num, max_den)) {
+                (Some(fast), Some(slow)) => format!(" ({slow} to {fast} fps)"),
+                (Some(fast), None) => format!(" (up to {fast} fps)"),
+                _ => String::new(),
+            };
+        }
+        listed.extend(per_second(num, den));
+    }
+    if listed.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} fps)", listed.join(", "))
+    }
+}
+
+/// Frames a second from seconds per frame: `30`, `7.5`, `29.97`; `None` for a zero term.
+fn per_second(numerator: u32, denominator: u32) -> Option<String> {
+    if numerator == 0 || denominator == 0 {
+        return None;
+    }
+    let text = format!("{:.2}", f64::from(denominator) / f64::from(numerator));
+    Some(text.trim_end_matches('0').trim_end_matches('.').to_owned())
+}
+
 /// Sets the format and the frame rate; returns what the driver granted.
 fn negotiate(fd: i32, fourcc: FourCc, width: u32, height: u32, fps: f64) -> io::Result<Granted> {
     let mut format = Format {
@@ -648,7 +784,7 @@ mod tests {
     #[test]
     fn ioctl_request_codes_match_the_kernel_header() {
         use nix::{request_code_read, request_code_readwrite, request_code_write};
-        let codes: [(u64, u64); 11] = [
+        let codes: [(u64, u64); 13] = [
             (
                 request_code_read!(b'V', 0, size_of::<Capability>()) as u64,
                 0x8068_5600,
@@ -693,6 +829,14 @@ mod tests {
                 request_code_readwrite!(b'V', 22, size_of::<StreamParm>()) as u64,
                 0xc0cc_5616,
             ),
+            (
+                request_code_readwrite!(b'V', 74, size_of::<FrmSizeEnum>()) as u64,
+                0xc02c_564a,
+            ),
+            (
+                request_code_readwrite!(b'V', 75, size_of::<FrmIvalEnum>()) as u64,
+                0xc034_564b,
+            ),
         ];
         for (i, (ours, kernel)) in codes.into_iter().enumerate() {
             assert_eq!(ours, kernel, "request code #{i}: {ours:#x} != {kernel:#x}");
@@ -707,6 +851,18 @@ mod tests {
         assert_eq!(std::mem::offset_of!(Buffer, length), 72);
         assert_eq!(std::mem::offset_of!(Format, pix), 8);
         assert_eq!(std::mem::offset_of!(StreamParm, capture), 4);
+        assert_eq!(std::mem::offset_of!(FrmSizeEnum, size), 12);
+        assert_eq!(std::mem::offset_of!(FrmIvalEnum, interval), 20);
+    }
+
+    #[test]
+    fn frame_rates_are_written_short() {
+        assert_eq!(per_second(1, 30).as_deref(), Some("30"));
+        assert_eq!(per_second(2, 15).as_deref(), Some("7.5"));
+        assert_eq!(per_second(1001, 30000).as_deref(), Some("29.97"));
+        assert_eq!(per_second(1000, 15000).as_deref(), Some("15"));
+        assert_eq!(per_second(0, 30), None);
+        assert_eq!(per_second(1, 0), None);
     }
 
     #[test]

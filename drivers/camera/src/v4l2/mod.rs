@@ -149,6 +149,10 @@ impl FrameSource for DeviceSource {
             g.height
         )
     }
+
+    fn offers(&self) -> Option<String> {
+        Some(self.device.offers().to_owned())
+    }
 }
 
 /// Turns one captured picture into an 8-bit BGR image.

@@ -16,7 +16,9 @@
 //                      camera), "damaged" (every buffer flagged V4L2_BUF_FLAG_ERROR), "stall"
 //                      (no picture ever comes), "busy" (S_FMT answers EBUSY)
 //
-// The device is 640x480 whatever is asked. Time passes at each poll: every buffer queued by
+// Frame sizes: YUYV and MJPG 640x480 and 320x240 (320x240 when no more is asked, else
+// 640x480), at 30 and 15 fps (YUYV's fastest FAKE_V4L2_YUYV_FPS); GREY any size from 160x120 to
+// 640x480 in steps of 16x8 (granted 640x480), at 1 to 30 fps; other formats list no sizes. Time passes at each poll: every buffer queued by
 // then is filled (a camera faster than its reader), in the order queued, each with the next
 // sequence number s, and becomes ready for VIDIOC_DQBUF. Raw pictures are uniform grey,
 // Y = 16 + 8 x (s mod 25), with U = V = 128 for YUYV; row padding is 0xEE.
@@ -210,6 +212,43 @@ static int fake_ioctl(unsigned long request, void *arg) {
         snprintf((char *)d->description, sizeof d->description, "fake %s", n);
         return 0;
     }
+    case VIDIOC_ENUM_FRAMESIZES: {
+        struct v4l2_frmsizeenum *e = arg;
+        name(e->pixel_format, n);
+        say("ENUM_FRAMESIZES %s %u", n, e->index);
+        if (e->pixel_format == V4L2_PIX_FMT_GREY) {
+            if (e->index > 0) return fail(EINVAL);
+            e->type = V4L2_FRMSIZE_TYPE_STEPWISE;
+            e->stepwise = (struct v4l2_frmsize_stepwise){160, 640, 16, 120, 480, 8};
+            return 0;
+        }
+        if ((e->pixel_format != V4L2_PIX_FMT_YUYV && e->pixel_format != V4L2_PIX_FMT_MJPEG) ||
+            e->index > 1)
+            return fail(EINVAL);
+        e->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+        e->discrete.width = e->index == 0 ? 640 : 320;
+        e->discrete.height = e->index == 0 ? 480 : 240;
+        return 0;
+    }
+    case VIDIOC_ENUM_FRAMEINTERVALS: {
+        struct v4l2_frmivalenum *e = arg;
+        name(e->pixel_format, n);
+        say("ENUM_FRAMEINTERVALS %s %ux%u %u", n, e->width, e->height, e->index);
+        if (e->pixel_format == V4L2_PIX_FMT_GREY) {
+            if (e->index > 0) return fail(EINVAL);
+            e->type = V4L2_FRMIVAL_TYPE_CONTINUOUS;
+            e->stepwise.min = (struct v4l2_fract){1, 30};
+            e->stepwise.max = (struct v4l2_fract){1, 1};
+            e->stepwise.step = (struct v4l2_fract){1, 1};
+            return 0;
+        }
+        const char *yuyv = getenv("FAKE_V4L2_YUYV_FPS");
+        unsigned fastest = e->pixel_format == V4L2_PIX_FMT_YUYV && yuyv ? (unsigned)atoi(yuyv) : 30;
+        if (e->index > 1 || (e->index == 1 && fastest <= 15)) return fail(EINVAL);
+        e->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+        e->discrete = (struct v4l2_fract){1, e->index == 0 ? fastest : 15};
+        return 0;
+    }
     case VIDIOC_S_FMT: {
         struct v4l2_format *f = arg;
         if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE) return fail(EINVAL);
@@ -224,18 +263,20 @@ static int fake_ioctl(unsigned long request, void *arg) {
         for (int i = 0; i < n_formats; i++) offered |= formats[i] == want;
         // As drivers do: an unknown format becomes the first one offered.
         pix.pixelformat = offered ? want : formats[0];
-        pix.width = WIDTH;
-        pix.height = HEIGHT;
+        int small = asked_width <= 320 && asked_height <= 240 &&
+                    pix.pixelformat != V4L2_PIX_FMT_GREY;
+        pix.width = small ? 320 : WIDTH;
+        pix.height = small ? 240 : HEIGHT;
         pix.field = V4L2_FIELD_NONE;
         pix.colorspace = V4L2_COLORSPACE_SRGB;
         const char *pad = getenv("FAKE_V4L2_PAD");
         __u32 bpp = pix.pixelformat == V4L2_PIX_FMT_YUYV ? 2 : 1;
         if (is_raw(pix.pixelformat)) {
-            pix.bytesperline = WIDTH * bpp + (pad ? (__u32)atoi(pad) : 0);
-            pix.sizeimage = pix.bytesperline * HEIGHT;
+            pix.bytesperline = pix.width * bpp + (pad ? (__u32)atoi(pad) : 0);
+            pix.sizeimage = pix.bytesperline * pix.height;
         } else {
             pix.bytesperline = 0;
-            pix.sizeimage = WIDTH * HEIGHT * 2;
+            pix.sizeimage = pix.width * pix.height * 2;
         }
         f->fmt.pix = pix;
         name(pix.pixelformat, n);
