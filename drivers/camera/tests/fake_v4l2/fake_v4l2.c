@@ -121,15 +121,19 @@ static int open_fake(const char *path) {
     return fd;
 }
 
+// The mode argument, present only when `flags` create a file.
+#define MODE_ARG(flags, mode)                                                  \
+    mode_t mode = 0;                                                           \
+    if ((flags) & (O_CREAT | O_TMPFILE)) {                                     \
+        va_list ap;                                                            \
+        va_start(ap, flags);                                                   \
+        mode = va_arg(ap, mode_t);                                             \
+        va_end(ap);                                                            \
+    }
+
 #define OPEN_WRAPPER(fn)                                                       \
     int fn(const char *path, int flags, ...) {                                 \
-        mode_t mode = 0;                                                       \
-        if (flags & (O_CREAT | O_TMPFILE)) {                                   \
-            va_list ap;                                                        \
-            va_start(ap, flags);                                               \
-            mode = va_arg(ap, mode_t);                                         \
-            va_end(ap);                                                        \
-        }                                                                      \
+        MODE_ARG(flags, mode)                                                  \
         if (is_fake(path)) return open_fake(path);                             \
         int (*real)(const char *, int, ...) = dlsym(RTLD_NEXT, #fn);           \
         return real(path, flags, mode);                                        \
@@ -139,13 +143,7 @@ OPEN_WRAPPER(open64)
 
 #define OPENAT_WRAPPER(fn)                                                     \
     int fn(int dir, const char *path, int flags, ...) {                        \
-        mode_t mode = 0;                                                       \
-        if (flags & (O_CREAT | O_TMPFILE)) {                                   \
-            va_list ap;                                                        \
-            va_start(ap, flags);                                               \
-            mode = va_arg(ap, mode_t);                                         \
-            va_end(ap);                                                        \
-        }                                                                      \
+        MODE_ARG(flags, mode)                                                  \
         if (is_fake(path)) return open_fake(path);                             \
         int (*real)(int, const char *, int, ...) = dlsym(RTLD_NEXT, #fn);      \
         return real(dir, path, flags, mode);                                   \
