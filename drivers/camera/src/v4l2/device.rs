@@ -6,7 +6,9 @@
 //! The structures and numbers are those of the kernel's UAPI header `linux/videodev2.h`; each
 //! is cited where it is defined. The layouts are those of a 64-bit (LP64) Linux, the kiosk's
 //! targets (x86-64, aarch64); the sizes are checked at compile time and the ioctl request codes
-//! in the tests, against the values `videodev2.h` yields.
+//! in the tests, against the values `videodev2.h` yields. The whole streaming path (and an
+//! unplugged, stalled, busy or damaged camera) runs in `tests/v4l2_stream.rs` against a capture
+//! device in user space built from the header itself (`tests/fake_v4l2/fake_v4l2.c`).
 //!
 //! Nothing here panics: every failure is an [`std::io::Error`] the caller turns into a
 //! [`crate::CameraError`]; dropping a [`Device`] stops the stream and unmaps the buffers,
