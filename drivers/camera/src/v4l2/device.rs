@@ -288,7 +288,8 @@ pub(crate) struct Device {
     buffers: Vec<Mapping>,
     granted: Granted,
     driver: String,
-    offers: String,
+    /// The formats the device offered at open, in its order.
+    formats: Vec<FourCc>,
     streaming: bool,
 }
 
@@ -361,7 +362,6 @@ impl Device {
         }
 
         let offered = formats(raw)?;
-        let offers = modes(raw, &offered);
         let candidates: Vec<FourCc> = PREFERRED
             .into_iter()
             .filter(|f| offered.contains(f))
@@ -393,7 +393,7 @@ impl Device {
             buffers: Vec::new(),
             granted,
             driver,
-            offers,
+            formats: offered,
             streaming: false,
         };
         device.map_buffers()?;
@@ -411,9 +411,11 @@ impl Device {
         &self.driver
     }
 
-    /// What the camera offers: formats, their frame sizes and frame rates (see [`modes`]).
-    pub(crate) fn offers(&self) -> &str {
-        &self.offers
+    /// What the camera offers: formats, their frame sizes and frame rates (see [`modes`]),
+    /// asked of the device now (the listing ioctls work while it streams), so that opening the
+    /// camera for a face check does not pay for a listing only `kiosk doctor` reads.
+    pub(crate) fn offers(&self) -> String {
+        modes(self.fd.as_raw_fd(), &self.formats)
     }
 
     fn map_buffers(&mut self) -> io::Result<()> {

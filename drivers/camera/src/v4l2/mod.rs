@@ -151,7 +151,7 @@ impl FrameSource for DeviceSource {
     }
 
     fn offers(&self) -> Option<String> {
-        Some(self.device.offers().to_owned())
+        Some(self.device.offers())
     }
 }
 
